@@ -1,0 +1,26 @@
+# The README's commands. Every target builds its own virtual environment.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The main job on the defaults: the softmax benchmark table over every available backend.
+demo: $(STAMP)
+	$(PY) -m benchmarks softmax
+
+test: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n 2
+
+bench: $(STAMP)
+	$(PY) -m benchmarks all
+
+clean:
+	rm -rf $(VENV) build *.egg-info

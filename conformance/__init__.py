@@ -1,0 +1,2 @@
+"""The conformance suite: checks any Backend or defn compiler against the spec.
+Not built yet."""

@@ -1,0 +1,2 @@
+"""Code generation for nx_ref: the defn graph lowered to fused loop kernels,
+rendered as C (cffi) and OpenCL C (pyopencl). Not built yet."""
