@@ -250,23 +250,34 @@ def to_number(tensor):
 
 # -- ops bound from the registry ------------------------------------------------
 
+# creation and conversion
 iota = _bind("iota")
 eye = _bind("eye")
 broadcast = _bind("broadcast")
 as_type = _bind("as_type")
 bitcast = _bind("bitcast")
 
+# element-wise unary (spec/ops/unary.py)
 exp = _bind("exp")
+# end of element-wise unary
 
+# element-wise binary (spec/ops/binary.py)
 add = _bind("add")
 divide = _bind("divide")
+# end of element-wise binary
 
+# reductions (spec/ops/reductions.py)
 sum = _bind("sum")
+# end of reductions
 
 __all__ = [
+    # creation and conversion
     "tensor", "constant", "from_binary", "to_binary", "template", "to_flat_list", "to_list",
     "to_number", "iota", "eye", "broadcast", "as_type", "bitcast",
+    # element-wise unary
     "exp",
+    # element-wise binary
     "add", "divide",
+    # reductions
     "sum",
 ]

@@ -107,15 +107,18 @@ class Backend:
     as_type = Primitive()
     bitcast = Primitive()
 
-    # -- element-wise unary ----------------------------------------------------
+    # -- element-wise unary (spec/ops/unary.py) --------------------------------
     exp = Primitive()
+    # end of element-wise unary
 
-    # -- element-wise binary ---------------------------------------------------
+    # -- element-wise binary (spec/ops/binary.py) ------------------------------
     add = Primitive()
     divide = Primitive()
+    # end of element-wise binary
 
-    # -- reductions --------------------------------------------------------------
+    # -- reductions (spec/ops/reductions.py); composites use Composite() ------
     sum = Primitive()
+    # end of reductions
 
 
 _global_default = None

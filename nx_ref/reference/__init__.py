@@ -24,12 +24,15 @@ class ReferenceBackend(CreationMixin, ElementwiseMixin, ReductionMixin, Backend)
 
     priority = 0  # any other backend takes over its tensors
 
-    # element-wise unary
+    # element-wise unary (spec/ops/unary.py)
     exp = elementwise()
+    # end of element-wise unary
 
-    # element-wise binary
+    # element-wise binary (spec/ops/binary.py)
     add = elementwise()
     divide = elementwise()
+    # end of element-wise binary
 
-    # reductions
+    # reductions (spec/ops/reductions.py); composites are inherited from Backend
     sum = reduction()
+    # end of reductions
