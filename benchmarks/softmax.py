@@ -21,7 +21,8 @@ import numpy as np
 from benchmarks.common import (Benchmark, jax_candidate, numpy_candidate, nx_candidate,
                                python_candidate)
 
-__all__ = ["SOFTMAX_F32", "SOFTMAX_F64", "BENCHMARKS", "plain_softmax", "nx_softmax",
+__all__ = ["SOFTMAX_F32", "SOFTMAX_F64", "BENCHMARKS", "plain_softmax",
+           "plain_softmax_as_written", "nx_softmax",
            "nx_softmax_exp_once", "xp_softmax"]
 
 
@@ -34,6 +35,18 @@ def plain_softmax(xs):
     e = [math.exp(x) for x in xs]
     s = sum(e)
     return [v / s for v in e]
+
+
+def plain_softmax_as_written(xs):
+    """The seed expression written literally as Python loops: ``exp`` runs twice,
+    once for the numerator and once inside the sum, as in ``nx.exp(t) / nx.sum(nx.exp(t))``.
+
+    >>> plain_softmax_as_written([0.0, 0.0])
+    [0.5, 0.5]
+    """
+    numerator = [math.exp(x) for x in xs]
+    s = sum([math.exp(x) for x in xs])
+    return [v / s for v in numerator]
 
 
 def nx_softmax(nx, t):
@@ -85,6 +98,8 @@ def _candidates():
     return [
         python_candidate("python loop", plain_softmax,
                          note="math.exp over a list of floats, sum(), divide (in float64)"),
+        python_candidate("python loop, as written", plain_softmax_as_written,
+                         note="the seed expression literally: exp runs twice"),
         nx_candidate("nx_ref reference", nx_softmax, _reference_backend,
                      note="the seed expression, eagerly: nx.exp(t) / nx.sum(nx.exp(t))"),
         nx_candidate("nx_ref reference, exp once", nx_softmax_exp_once, _reference_backend,

@@ -12,7 +12,8 @@ from spec import types
 from spec.types import Type
 from nx_ref.api import *  # noqa: F401,F403
 from nx_ref.api import __all__ as _api_all
-from nx_ref.backend import (Backend, backend_copy, backend_transfer, default_backend)
+from nx_ref.backend import (Backend, backend_copy, backend_transfer, default_backend,
+                            global_default_backend, with_default_backend)
 from nx_ref.reference import ReferenceBackend
 from nx_ref.tensor import Tensor
 from nx_ref import constants  # noqa: F401
@@ -24,5 +25,6 @@ __version__ = "0.1.0"
 
 __all__ = list(_api_all) + list(_shorthands_all) + [
     "types", "Type", "Backend", "ReferenceBackend", "Tensor", "default_backend",
-    "backend_copy", "backend_transfer", "constants", "from_numpy", "to_numpy",
+    "backend_copy", "backend_transfer", "global_default_backend", "with_default_backend",
+    "constants", "from_numpy", "to_numpy",
 ]

@@ -1,13 +1,18 @@
 """Type short-hands: ``nx.f32`` is the type f32 and, called, builds an f32 tensor.
 
+Each of the 20 types has one (Nx has one per type but ``f8_e4m3fn``; the spec
+adds it). A short-hand is a :class:`~spec.types.Type`, so it goes wherever a type
+does (``type=nx.u8``, ``nx.as_type(t, nx.bf16)``, ``nx.types.merge(nx.u8, nx.s8)``)
+and equals the type's name; called, it is ``nx.tensor(data, type=...)``.
+
 >>> import nx_ref as nx
 >>> nx.s8([1, 2])
 #Nx.Tensor<
   s8[2]
   [1, 2]
 >
->>> nx.f32 == "f32", nx.types.merge(nx.u8, nx.s8)
-(True, Type('s16'))
+>>> nx.f32 == "f32", nx.types.merge(nx.u8, nx.s8), nx.as_type(nx.u8([3]), nx.bf16).type
+(True, Type('s16'), Type('bf16'))
 """
 
 from __future__ import annotations
@@ -23,11 +28,25 @@ class TypeShorthand(types.Type):
     __slots__ = ()
 
     def __call__(self, data, *, names=None, backend=None):
+        """``nx.tensor(data, type=self, names=names, backend=backend)``.
+
+        >>> import nx_ref as nx
+        >>> nx.f16([[1, 2]], names=["x", "y"])
+        #Nx.Tensor<
+          f16[x: 1][y: 2]
+          [
+            [1.0, 2.0]
+          ]
+        >
+        """
         from nx_ref.api import tensor
         return tensor(data, type=self, names=names, backend=backend)
 
     def __repr__(self):
         return f"nx.{self.name}"
+
+    def __reduce__(self):
+        return self.name   # pickles as the module attribute: the same object comes back
 
 
 u2, u4, u8, u16, u32, u64 = (TypeShorthand("u", b) for b in (2, 4, 8, 16, 32, 64))

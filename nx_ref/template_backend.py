@@ -1,11 +1,21 @@
 """The template backend: tensors that have a type, shape and names but no data.
 
+Templates describe tensors (the inputs of a function compiled ahead of time, for
+example). Any operation on one raises, as Nx's ``Nx.TemplateBackend`` does; a
+template meeting a reference tensor still takes over the operation (so that it
+raises), and one meeting another backend is an incompatible-backends error.
+
 >>> import nx_ref as nx
 >>> t = nx.template((2,), "f32")
->>> t.to_list()
+>>> t
+#Nx.Tensor<
+  f32[2]
+  Nx.TemplateBackend
+>
+>>> t.to_flat_list()
 Traceback (most recent call last):
 ...
-spec.errors.ArgumentError: cannot read the data of a template tensor (f32[2]): templates only describe a tensor
+spec.errors.ArgumentError: cannot perform operations on a Nx.TemplateBackend tensor (nx.to_binary)
 """
 
 from __future__ import annotations
@@ -17,18 +27,28 @@ __all__ = ["TemplateBackend"]
 
 
 class TemplateBackend(Backend):
-    """Holds no data; any attempt to compute with a template raises."""
+    """Holds no data; every callback raises."""
 
-    priority = -1
-
-    def _refuse(self, tensor):
-        dims = "".join(f"[{d}]" for d in tensor.shape)
-        raise ArgumentError(
-            f"cannot read the data of a template tensor ({tensor.type}{dims}): "
-            f"templates only describe a tensor")
+    def missing_primitive(self, name):
+        raise ArgumentError(f"cannot perform operations on a Nx.TemplateBackend tensor (nx.{name})")
 
     def to_binary(self, tensor, limit=None):
-        self._refuse(tensor)
+        self.missing_primitive("to_binary")
 
     def to_flat_list(self, tensor):
-        self._refuse(tensor)
+        self.missing_primitive("to_binary")
+
+    def from_binary(self, out, data):
+        # tensors and numbers meeting a template become templates too, so that the
+        # operation itself raises, naming itself
+        from nx_ref.tensor import Tensor
+        return Tensor.from_spec(out, None, self)
+
+    def constant(self, out, number):
+        return self.from_binary(out, None)
+
+    def backend_copy(self, tensor, backend):
+        self.missing_primitive("backend_copy")
+
+    def inspect(self, tensor, limit):
+        return "Nx.TemplateBackend"

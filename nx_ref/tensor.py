@@ -14,7 +14,8 @@ code that reads it. Python operators map to ``nx`` functions.
 
 from __future__ import annotations
 
-from spec.errors import ArgumentError
+from spec import types as _types
+from spec.errors import ArgumentError, TypeError_
 from spec.registry import TensorSpec
 
 __all__ = ["Tensor"]
@@ -23,6 +24,14 @@ __all__ = ["Tensor"]
 def _nx():
     import nx_ref
     return nx_ref
+
+
+def _rebuild(type_name, shape, names, data, backend):
+    """Unpickle a tensor: its binary back on its backend (templates have no data)."""
+    spec = TensorSpec(_types.normalize(type_name), tuple(shape), tuple(names))
+    if data is None:
+        return Tensor.from_spec(spec, None, backend)
+    return backend.from_binary(spec, data)
 
 
 class Tensor:
@@ -39,10 +48,11 @@ class Tensor:
         object.__setattr__(self, "backend", backend)
 
     def __setattr__(self, key, value):
-        raise AttributeError("tensors are immutable")
+        raise AttributeError(f"cannot set {key!r}: tensors are immutable (nx functions "
+                             f"return new tensors)")
 
     def __delattr__(self, key):
-        raise AttributeError("tensors are immutable")
+        raise AttributeError(f"cannot delete {key!r}: tensors are immutable")
 
     @classmethod
     def from_spec(cls, spec: TensorSpec, data, backend) -> "Tensor":
@@ -67,23 +77,27 @@ class Tensor:
 
     # -- conversion ---------------------------------------------------------
     def to_list(self):
-        """The data as nested Python lists (a number for rank 0).
+        """The data as nested Python lists, like numpy's ``tolist``: a scalar gives
+        its number (where :func:`nx_ref.to_list`, Nx's function, raises).
 
         >>> import nx_ref as nx
-        >>> nx.tensor([[1.5, 2.0]]).to_list()
-        [[1.5, 2.0]]
+        >>> nx.tensor([[1.5, 2.0]]).to_list(), nx.tensor(7).to_list()
+        ([[1.5, 2.0]], 7)
         """
+        if not self.shape:
+            return _nx().to_number(self)
         return _nx().to_list(self)
 
-    def to_flat_list(self):
-        """The elements as a flat list, row-major."""
-        return _nx().to_flat_list(self)
+    def to_flat_list(self, limit=None):
+        """The elements as a flat list, row-major (see :func:`nx_ref.to_flat_list`)."""
+        return _nx().to_flat_list(self, limit=limit)
 
     def to_number(self):
-        """The value of a scalar tensor as a Python number."""
+        """The value of a scalar tensor as a Python number (see :func:`nx_ref.to_number`)."""
         return _nx().to_number(self)
 
     def to_binary(self, limit=None) -> bytes:
+        """The data as bytes (see :func:`nx_ref.to_binary`)."""
         return _nx().to_binary(self, limit=limit)
 
     def to_numpy(self):
@@ -95,18 +109,32 @@ class Tensor:
         arr = self.to_numpy()
         return arr.astype(dtype) if dtype is not None else arr
 
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of the data, read-only (see :mod:`nx_ref.dlpack`)."""
+        from nx_ref import dlpack
+        return dlpack.dlpack(self, stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
+
+    def __dlpack_device__(self):
+        from nx_ref import dlpack
+        return dlpack.dlpack_device(self)
+
     def _scalar(self, what):
         if self.size != 1:
             raise ArgumentError(
-                f"cannot convert a tensor of shape {self.shape} to a Python {what}: "
-                f"only tensors with one element can be converted")
+                f"cannot convert a tensor of shape {self.shape} to a Python {what}: only "
+                f"tensors with exactly one element can be (see nx.to_number, nx.to_list)")
         return _nx().to_flat_list(self)[0]
 
     def __float__(self):
-        v = self._scalar("float")
-        return float(v.real) if isinstance(v, complex) and v.imag == 0 else float(v)
+        if self.type.is_complex:
+            raise TypeError_(f"cannot convert a {self.type} tensor to a Python float: use "
+                             f"complex(t), or nx.real / nx.abs first")
+        return float(self._scalar("float"))
 
     def __int__(self):
+        if self.type.is_complex:
+            raise TypeError_(f"cannot convert a {self.type} tensor to a Python int: use "
+                             f"complex(t), or nx.real first")
         return int(self._scalar("int"))
 
     def __complex__(self):
@@ -114,26 +142,41 @@ class Tensor:
 
     def __index__(self):
         if not self.type.is_integer:
-            raise TypeError(f"only integer tensors can be used as an index, got {self.type}")
+            raise TypeError_(f"only integer tensors can be used as an index, got a {self.type} tensor")
         return int(self._scalar("int"))
 
     def __bool__(self):
+        if self.size != 1:
+            raise ArgumentError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous: only tensors "
+                f"with exactly one element have one (use nx.all or nx.any)")
         return bool(self._scalar("bool"))
 
     def __len__(self):
         if not self.shape:
-            raise TypeError("len() of a scalar tensor")
+            raise TypeError_("len() of a scalar tensor (shape ())")
         return self.shape[0]
 
     def __iter__(self):
         if not self.shape:
-            raise TypeError("iteration over a scalar tensor")
+            raise TypeError_("iteration over a scalar tensor (shape ())")
         for i in range(self.shape[0]):
             yield self[i]
 
     def __repr__(self):
         from nx_ref import inspect as _inspect
         return _inspect.inspect(self)
+
+    # immutable: copies are the tensor itself; pickling goes through the binary
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        data = None if self.data is None else self.backend.to_binary(self)
+        return (_rebuild, (self.type.name, self.shape, self.names, data, self.backend))
 
     __hash__ = None  # == is element-wise
 
@@ -164,7 +207,9 @@ class Tensor:
     def __xor__(self, other): return _nx().bitwise_xor(self, other)
     def __rxor__(self, other): return _nx().bitwise_xor(other, self)
     def __lshift__(self, other): return _nx().left_shift(self, other)
+    def __rlshift__(self, other): return _nx().left_shift(other, self)
     def __rshift__(self, other): return _nx().right_shift(self, other)
+    def __rrshift__(self, other): return _nx().right_shift(other, self)
     def __eq__(self, other): return _nx().equal(self, other)
     def __ne__(self, other): return _nx().not_equal(self, other)
     def __lt__(self, other): return _nx().less(self, other)

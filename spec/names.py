@@ -19,14 +19,18 @@ __all__ = ["validate_names", "merge_names", "broadcast_names"]
 
 
 def validate_names(names, rank) -> tuple:
-    """Check user-given names for a tensor of ``rank`` axes.
+    """Check user-given names for a tensor of ``rank`` axes: one per axis, each a
+    string or ``None``.
+
+    One rule is the spec's own: Nx accepts the same name on two axes; here a
+    user-given name may appear only once, since a name must pick one axis.
 
     >>> validate_names(None, 2), validate_names(["x", None], 2)
     ((None, None), ('x', None))
     >>> validate_names(["x"], 2)
     Traceback (most recent call last):
     ...
-    spec.errors.NameError_: invalid names ['x'] for a tensor of rank 2: expected 2 names
+    spec.errors.NameError_: invalid names ['x'] for tensor of rank 2: when specifying names every dimension must have a name or be None
     >>> validate_names(["x", "x"], 2)
     Traceback (most recent call last):
     ...
@@ -36,16 +40,22 @@ def validate_names(names, rank) -> tuple:
         return (None,) * rank
     if isinstance(names, str):
         names = [names]
-    names = list(names)
+    try:
+        names = list(names)
+    except TypeError:
+        raise NameError_(f"invalid names {names!r:.80}: expected a list with one name (or None) "
+                         f"per dimension") from None
     if len(names) != rank:
         raise NameError_(
-            f"invalid names {names!r} for a tensor of rank {rank}: expected {rank} names")
+            f"invalid names {names!r} for tensor of rank {rank}: when specifying names every "
+            f"dimension must have a name or be None")
     seen = set()
     for name in names:
         if name is None:
             continue
         if not isinstance(name, str):
-            raise NameError_(f"invalid names {names!r}: each name must be a string or None")
+            raise NameError_(f"invalid names {names!r}: each name must be a string or None, "
+                             f"got {name!r}")
         if name in seen:
             raise NameError_(f"invalid names {names!r}: axis name {name!r} appears more than once")
         seen.add(name)

@@ -24,6 +24,11 @@ class CreationMixin:
         """Build a tensor from Python values already of the output's kind."""
         return Tensor.from_spec(out, Buffer.from_values(out.type, vals), self)
 
+    def backend_copy(self, tensor, backend):
+        if isinstance(backend, CreationMixin):    # another reference backend: share the buffer
+            return Tensor.from_spec(tensor.spec, tensor.data, backend)
+        return backend.from_binary(tensor.spec, tensor.data.tobytes())
+
     def to_binary(self, tensor, limit=None):
         data = tensor.data.tobytes()
         if limit is not None and limit < tensor.size:

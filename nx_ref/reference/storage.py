@@ -125,7 +125,7 @@ def cast_values(vals, from_type, to_type):
     if to_type.is_floating and not from_type.is_complex and to_type.name in ("f64", "c128"):
         conv = complex if to_type.is_complex else float
         return [conv(v) for v in vals]
-    if to_type.name == "f32" and from_type.is_integer:
+    if to_type.name == "f32" and from_type.is_integer and from_type.bits <= 32:  # exact in f64
         return list(array("f", [float(v) for v in vals]))
     cast = values.cast
     return [cast(v, from_type, to_type) for v in vals]

@@ -1,76 +1,158 @@
-"""Creation and conversion: tensors from Python data and binaries, iota, eye,
-explicit broadcasting, type conversion and bit casting, templates."""
+"""Creation: tensors from Python data and binaries, iota, eye, explicit
+broadcasting, templates (type conversion is in :mod:`spec.ops.conversion`).
+
+The literal rules of ``nx.tensor`` live in :func:`literal`; the other ops are
+declared below, each with Nx's examples translated."""
 
 from __future__ import annotations
 
-from spec import types, values
-from spec.errors import ArgumentError, ShapeError, TypeError_
+import numbers
+import warnings
+
+from spec import types
+from spec.errors import ArgumentError, ShapeError
 from spec.names import validate_names
 from spec.registry import Op, TensorSpec, option, register, static, tensor
-from spec.shapes import (broadcast_axes, normalize_axis, size, validate_shape)
+from spec.shapes import (broadcast_axes, check_broadcast, normalize_axes, normalize_axis,
+                         shape_of, validate_shape)
 
-__all__ = ["literal", "tensor_", "from_binary", "to_binary", "iota", "eye", "broadcast",
-           "as_type", "bitcast", "template", "constant"]
+__all__ = ["literal", "tensor_", "constant", "from_binary", "iota", "eye", "broadcast",
+           "template"]
+
+_EXACT = (bool, int, float, complex)
 
 
 # -- nx.tensor ---------------------------------------------------------------
 
-def _flatten(data, shape, flat, depth, path):
-    if isinstance(data, (list, tuple)):
-        if depth == len(shape):
-            shape.append(len(data))
-        elif shape[depth] != len(data):
+def _is_list(x):
+    return isinstance(x, (list, tuple))
+
+
+def _nested_shape(data, path):
+    """The shape of nested lists, raising at the first two siblings that differ."""
+    if not _is_list(data):
+        return ()
+    shapes = []
+    for i, item in enumerate(data):
+        s = _nested_shape(item, path + [i])
+        if shapes and s != shapes[0]:
             raise ShapeError(
-                f"cannot build tensor: ragged nested list, the list at position {path} has "
-                f"{len(data)} elements but its siblings have {shape[depth]}")
-        for i, item in enumerate(data):
-            _flatten(item, shape, flat, depth + 1, path + [i])
+                f"cannot build tensor because lists have different shapes, got {shapes[0]} "
+                f"at position {path + [0]} and {s} at position {path + [i]}")
+        shapes.append(s)
+    return (len(data),) + (shapes[0] if shapes else ())
+
+
+def _flatten(data):
+    """(shape, row-major elements, their classes) of a number or of nested lists,
+    level by level."""
+    if not _is_list(data):
+        return (), [data], {data.__class__}
+    shape = []
+    level = [data]
+    while True:
+        n = len(level[0])
+        if any(len(x) != n for x in level):
+            _nested_shape(data, [])   # raises with the positions
+        shape.append(n)
+        items = [y for x in level for y in x]
+        classes = {y.__class__ for y in items}
+        if not classes.isdisjoint((list, tuple)) or not all(c in _EXACT for c in classes):
+            nested = [_is_list(y) for y in items]
+            if items and all(nested):
+                level = items
+                continue
+            if any(nested):
+                _nested_shape(data, [])
+        return tuple(shape), items, classes
+
+
+def _position(shape, flat_index):
+    index = []
+    for d in reversed(shape):
+        flat_index, i = divmod(flat_index, d)
+        index.append(i)
+    return list(reversed(index))
+
+
+def _as_number(v, shape, i):
+    """A Python number for one element (numpy scalars included), or an error."""
+    if isinstance(v, numbers.Number):
+        if isinstance(v, numbers.Integral):
+            return int(v)
+        if isinstance(v, numbers.Real):
+            return float(v)
+        return complex(v)
+    where = f" at position {_position(shape, i)}" if shape else ""
+    if hasattr(v, "shape") and hasattr(v, "type"):
+        raise ArgumentError(
+            f"invalid value given to nx.tensor{where}: a tensor. To build a tensor from "
+            f"other tensors, use nx.concatenate or nx.stack instead")
+    raise ArgumentError(
+        f"invalid value given to nx.tensor, got: {v!r:.80}{where}: expected numbers, "
+        f"booleans or nested lists of them")
+
+
+def _check_fits(type_, flat, shape):
+    """Floats and complex numbers need a floating type, complex numbers a complex one."""
+    if type_.is_complex:
         return
-    if depth != len(shape):
-        raise ShapeError(
-            f"cannot build tensor: ragged nested list, found the number {data!r} at "
-            f"position {path} where a list was expected")
-    if isinstance(data, (bool, int, float, complex)):
-        flat.append(data)
-        return
-    raise TypeError_(
-        f"cannot build tensor: expected numbers, booleans or nested lists of them, "
-        f"got {data!r} at position {path}")
+    bad = complex if type_.is_floating else (float, complex)
+    for i, v in enumerate(flat):
+        if isinstance(v, bad):
+            where = f" at position {_position(shape, i)}" if shape else ""
+            need = "a complex type" if isinstance(v, complex) else "a floating type"
+            raise ArgumentError(
+                f"cannot store the {type(v).__name__} {v!r}{where} in a tensor of type {type_}: "
+                f"it needs {need}")
+
+
+def _convert(type_, flat, shape):
+    if type_.is_integer:
+        return [int(v) for v in flat] if any(isinstance(v, bool) for v in flat) else flat
+    conv = complex if type_.is_complex else float
+    try:
+        return [conv(v) for v in flat]
+    except OverflowError:
+        i = next(i for i, v in enumerate(flat) if isinstance(v, int) and abs(v) > 2 ** 1023)
+        raise ArgumentError(
+            f"the integer at position {_position(shape, i)} is too large for a tensor of "
+            f"type {type_}") from None
 
 
 def literal(data, type=None, names=None) -> tuple[TensorSpec, list]:
     """The spec of ``nx.tensor(data, type=..., names=...)`` and its flat values.
 
     Without ``type`` the type is inferred as Nx does: booleans are u8, integers s32,
-    floats f32, complex c64, and a mixed list takes the merge of its elements
-    (integers and floats give f32). With an explicit integer ``type``, integers
-    that do not fit wrap around (as Nx's binary writes do); floats and complex
-    numbers are rejected.
+    floats f32, complex c64, and a list takes the merge of its elements' types
+    (so integers and floats give f32). With an integer ``type``, integers that
+    do not fit wrap around (as Nx's writes do), and floats are rejected; complex
+    numbers need a complex type. Nested lists must be regular and non-empty.
 
     >>> literal([[1, 2], [3, 4.0]])[0]
     TensorSpec(type=Type('f32'), shape=(2, 2), names=(None, None))
-    >>> literal([True, 2])[0].type
-    Type('s32')
+    >>> literal([True, 2])[0].type, literal([1, 2j])[1]
+    (Type('s32'), [(1+0j), 2j])
+    >>> literal([1, 2.5], type="s8")
+    Traceback (most recent call last):
+    ...
+    spec.errors.ArgumentError: cannot store the float 2.5 at position [1] in a tensor of type s8: it needs a floating type
     """
-    shape: list = []
-    flat: list = []
-    _flatten(data, shape, flat, 0, [])
+    shape, flat, classes = _flatten(data)
+    if not flat:
+        raise ArgumentError(f"cannot build an empty tensor (nested lists of shape {shape})")
+    if not all(c in _EXACT for c in classes):
+        flat = [v if v.__class__ in _EXACT else _as_number(v, shape, i) for i, v in enumerate(flat)]
+        classes = {v.__class__ for v in flat}
     if type is None:
-        if not flat:
-            type_ = types.normalize("f32")
-        else:
-            type_ = types.infer(flat[0])
-            for v in flat[1:]:
-                t = types.infer(v)
-                if t != type_:
-                    type_ = types.merge(type_, t)
+        type_ = None
+        for kind in classes:
+            t = types.infer(kind())
+            type_ = t if type_ is None else types.merge(type_, t)
     else:
         type_ = types.normalize(type)
-    if 0 in shape:
-        raise ShapeError("cannot build an empty tensor from a nested list (a dimension is 0); "
-                         "use nx.broadcast or nx.iota with a 0 in the shape instead")
-    flat = [values.coerce(type_, v) for v in flat]
-    return TensorSpec(type_, tuple(shape), validate_names(names, len(shape))), flat
+        _check_fits(type_, flat, shape)
+    return TensorSpec(type_, shape, validate_names(names, len(shape))), _convert(type_, flat, shape)
 
 
 tensor_ = register(Op(
@@ -78,56 +160,144 @@ tensor_ = register(Op(
     params=(static("data"), option("type", None), option("names", None), option("backend", None)),
     infer=lambda data, *, type=None, names=None, backend=None: literal(data, type, names)[0],
     backend_options=(),
-    doc="""Creates a tensor from a number, a boolean or a nested list of them.
+    doc="""Builds a tensor from a number, a boolean, nested lists (or tuples) of them,
+    a numpy array, or a tensor.
 
-    The type is inferred from the data unless ``type`` is given (see
-    :func:`spec.ops.creation.literal`); ``names`` names the axes.
+    Integers are s32, floats f32, complex numbers c64 and booleans u8 (True is
+    1); a list takes the merge of its elements' types. ``type`` sets the type:
+    integers that do not fit an integer type wrap around; floats and complex
+    numbers are rejected there. ``names`` names the axes. ``backend`` is where
+    the tensor is allocated (the default backend otherwise). Given a tensor,
+    ``nx.tensor`` returns it with new names (or none), and raises if ``type`` or
+    ``backend`` do not match it.
 
-    >>> nx.tensor([[1, 2, 3], [4, 5, 6]], names=["x", "y"])
+    >>> nx.tensor(0)
     #Nx.Tensor<
-      s32[x: 2][y: 3]
-      [
-        [1, 2, 3],
-        [4, 5, 6]
-      ]
+      s32
+      0
     >
-    >>> nx.tensor([1, 2.5])
+    >>> nx.tensor([1.2, 2.3, 3.4, 4.5])
     #Nx.Tensor<
-      f32[2]
-      [1.0, 2.5]
+      f32[4]
+      [1.2, 2.3, 3.4, 4.5]
     >
-    >>> nx.tensor([300, -1], type="u8")
+    >>> nx.tensor([300, 301, 302], type="s8")
+    #Nx.Tensor<
+      s8[3]
+      [44, 45, 46]
+    >
+    >>> nx.tensor([1, 2, 3.0])
+    #Nx.Tensor<
+      f32[3]
+      [1.0, 2.0, 3.0]
+    >
+    >>> nx.tensor([True, False])
     #Nx.Tensor<
       u8[2]
-      [44, 255]
+      [1, 0]
     >
+    >>> nx.tensor([[[1, 2], [3, 4], [5, 6]], [[-1, -2], [-3, -4], [-5, -6]]])
+    #Nx.Tensor<
+      s32[2][3][2]
+      [
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6]
+        ],
+        [
+          [-1, -2],
+          [-3, -4],
+          [-5, -6]
+        ]
+      ]
+    >
+    >>> nx.tensor([1, 2, 3], type="bf16")
+    #Nx.Tensor<
+      bf16[3]
+      [1.0, 2.0, 3.0]
+    >
+    >>> nx.tensor([float("-inf"), float("nan"), float("inf")])
+    #Nx.Tensor<
+      f32[3]
+      [-Inf, NaN, Inf]
+    >
+    >>> nx.tensor(1-1j)
+    #Nx.Tensor<
+      c64
+      1.0-1.0i
+    >
+    >>> nx.tensor([float("inf")], type="f8_e4m3fn")
+    #Nx.Tensor<
+      f8_e4m3fn[1]
+      [450.0]
+    >
+    >>> nx.tensor([[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], names=["batch", None, None])
+    #Nx.Tensor<
+      s32[batch: 1][3][3]
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9]
+        ]
+      ]
+    >
+    >>> nx.tensor([[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], names=["batch"])
+    Traceback (most recent call last):
+    ...
+    spec.errors.NameError_: invalid names ['batch'] for tensor of rank 3: when specifying names every dimension must have a name or be None
+    >>> nx.tensor(nx.tensor([1, 2, 3], names=["column"]))
+    #Nx.Tensor<
+      s32[3]
+      [1, 2, 3]
+    >
+    >>> nx.tensor(nx.tensor([1, 2, 3]), type="f32")
+    Traceback (most recent call last):
+    ...
+    spec.errors.TypeError_: nx.tensor expects a tensor with type f32 but it was given a tensor of type s32
+    >>> nx.tensor(nx.tensor([1, 2, 3], names=["column"]), names=["row"])
+    Traceback (most recent call last):
+    ...
+    spec.errors.NameError_: cannot merge name 'column' on axis 0 with name 'row' on axis 0
     >>> nx.tensor([[1, 2], [3]])
     Traceback (most recent call last):
     ...
-    spec.errors.ShapeError: cannot build tensor: ragged nested list, the list at position [1] has 1 elements but its siblings have 2
+    spec.errors.ShapeError: cannot build tensor because lists have different shapes, got (2,) at position [0] and (1,) at position [1]
     """,
     differentiable=False,
 ))
 
 
-def _constant_infer(number, *, type=None):
-    t = types.infer(number) if type is None else types.normalize(type)
-    return TensorSpec(t, (), ())
+# -- constant ----------------------------------------------------------------
+
+def _constant_infer(number, *, type=None, backend=None):
+    if not isinstance(number, numbers.Number):
+        raise ArgumentError(f"nx.constant expects a number, got: {number!r:.80}")
+    number = number if number.__class__ in _EXACT else _as_number(number, (), 0)
+    if type is None:
+        return TensorSpec(types.infer(number), (), ())
+    type_ = types.normalize(type)
+    _check_fits(type_, [number], ())
+    return TensorSpec(type_, (), ())
 
 
 constant = register(Op(
     name="constant", family="creation",
     params=(static("number"), option("type", None), option("backend", None)),
-    infer=lambda number, *, type=None, backend=None: _constant_infer(number, type=type),
-    backend_options=(),
-    doc="""A scalar tensor holding ``number`` (the backend callback that turns
-    Python numbers into tensors).
+    infer=_constant_infer, backend_options=(),
+    doc="""A scalar tensor holding ``number``, of ``type`` or of the number's type
+    (the backend callback that turns Python numbers into tensors).
 
     >>> nx.constant(3, type="f16")
     #Nx.Tensor<
       f16
       3.0
     >
+    >>> nx.constant(1.5, type="s32")
+    Traceback (most recent call last):
+    ...
+    spec.errors.ArgumentError: cannot store the float 1.5 in a tensor of type s32: it needs a floating type
     """,
     differentiable=False,
 ))
@@ -139,13 +309,12 @@ def _from_binary_infer(data, type, *, backend=None):
     type_ = types.normalize(type)
     nbits = len(data) * 8
     if nbits == 0:
-        raise ArgumentError("cannot build an empty tensor")
-    count = nbits // type_.bits
-    if type_.bits >= 8 and nbits % type_.bits:
+        raise ArgumentError("cannot build an empty tensor (the binary is empty)")
+    if nbits % type_.bits:
         raise ArgumentError(
-            f"binary does not hold a whole number of {type_} elements: "
-            f"{len(data)} bytes for {type_.bytes}-byte elements")
-    return TensorSpec(type_, (count,), (None,))
+            f"binary does not match the given size: {len(data)} bytes do not hold a whole "
+            f"number of {type_} elements ({type_.bits} bits each)")
+    return TensorSpec(type_, (nbits // type_.bits,), (None,))
 
 
 from_binary = register(Op(
@@ -153,60 +322,53 @@ from_binary = register(Op(
     params=(static("data"), static("type"), option("backend", None)),
     infer=_from_binary_infer, backend_options=(),
     doc="""Creates a one-dimensional tensor from a binary in the layout of
-    :mod:`spec.codec` (little-endian, row-major; 2- and 4-bit types packed, their
-    padding bits read as elements).
+    :mod:`spec.codec` (little-endian, row-major; 2- and 4-bit types packed, the
+    padding bits of the last byte read as elements).
 
-    >>> nx.from_binary(bytes([1, 2, 3]), "s8")
+    >>> nx.from_binary(bytes([1, 2, 3, 4]), "s8")
     #Nx.Tensor<
-      s8[3]
-      [1, 2, 3]
+      s8[4]
+      [1, 2, 3, 4]
     >
-    >>> nx.from_binary(b"\\x00\\x00\\x80\\x3f", "f32")
+    >>> import struct
+    >>> nx.from_binary(struct.pack("<d", 12.3), "f64")
     #Nx.Tensor<
-      f32[1]
-      [1.0]
+      f64[1]
+      [12.3]
     >
+    >>> nx.from_binary(bytes([1, 2, 3, 4]), "f64")
+    Traceback (most recent call last):
+    ...
+    spec.errors.ArgumentError: binary does not match the given size: 4 bytes do not hold a whole number of f64 elements (64 bits each)
     """,
     differentiable=False,
 ))
-
-to_binary = register(Op(
-    name="to_binary", family="conversion",
-    params=(tensor("tensor"), option("limit", None)),
-    infer=lambda x, *, limit=None: None,
-    doc="""Returns the tensor's data as ``bytes`` in the layout of :mod:`spec.codec`;
-    ``limit`` caps the number of elements.
-
-    >>> nx.to_binary(nx.tensor([1, 2, 3], type="s8"))
-    b'\\x01\\x02\\x03'
-    >>> nx.to_binary(nx.tensor([1.0, 2.0, 3.0]), limit=1)
-    b'\\x00\\x00\\x80?'
-    """,
-    differentiable=False,
-))
-
 
 # -- iota, eye ---------------------------------------------------------------
 
-def _shape_arg(shape):
-    if hasattr(shape, "shape") and hasattr(shape, "type"):  # a tensor gives its shape
-        return tuple(shape.shape)
-    return validate_shape(shape)
+def _deprecated_shape(fname, shape):
+    if isinstance(shape, numbers.Number) or hasattr(shape, "shape") and hasattr(shape, "type"):
+        warnings.warn(f"passing a tensor as shape to nx.{fname} is deprecated (as in Nx): "
+                      f"pass its shape", DeprecationWarning, stacklevel=5)
 
 
-def _iota_infer(shape, *, type="s32", axis=None, names=None, backend=None):
-    shape = _shape_arg(shape)
-    names = validate_names(names, len(shape))
-    if axis is not None:
-        normalize_axis(axis, shape, names)
-    return TensorSpec(types.normalize(type), shape, names)
+def _shape_names(value, names):
+    """Names given, else those of a tensor given as the shape, else none."""
+    if names is None and hasattr(value, "names") and hasattr(value, "type"):
+        return tuple(value.names)
+    return names
 
 
 def _iota_normalize(shape, *, type="s32", axis=None, names=None, backend=None):
-    shape = _shape_arg(shape)
-    names = validate_names(names, len(shape))
-    return {"type": types.normalize(type), "axis": None if axis is None else
-            normalize_axis(axis, shape, names), "names": names, "backend": backend}
+    _deprecated_shape("iota", shape)
+    dims = shape_of(shape)
+    names = validate_names(_shape_names(shape, names), len(dims))
+    return {"type": types.normalize(type), "names": names, "backend": backend,
+            "axis": None if axis is None else normalize_axis(axis, dims, names)}
+
+
+def _iota_infer(shape, *, type, axis, names, backend=None):
+    return TensorSpec(type, shape_of(shape), names)
 
 
 iota = register(Op(
@@ -215,58 +377,145 @@ iota = register(Op(
             option("names", None), option("backend", None)),
     infer=_iota_infer, normalize=_iota_normalize, backend_options=("axis",),
     doc="""Creates a tensor of ``shape`` counting up from 0: along ``axis`` when
-    given, otherwise over the flattened tensor.
+    given (an index or a name; negative indexes count from the end), otherwise
+    over the flattened tensor. A tensor given as the shape gives its shape and
+    names (deprecated, as in Nx).
 
-    >>> nx.iota((2, 3))
+    >>> nx.iota(())
     #Nx.Tensor<
-      s32[2][3]
+      s32
+      0
+    >
+    >>> nx.iota((5,))
+    #Nx.Tensor<
+      s32[5]
+      [0, 1, 2, 3, 4]
+    >
+    >>> nx.iota((3, 2, 3), names=["batch", "height", "width"])
+    #Nx.Tensor<
+      s32[batch: 3][height: 2][width: 3]
+      [
+        [
+          [0, 1, 2],
+          [3, 4, 5]
+        ],
+        [
+          [6, 7, 8],
+          [9, 10, 11]
+        ],
+        [
+          [12, 13, 14],
+          [15, 16, 17]
+        ]
+      ]
+    >
+    >>> nx.iota((3, 3), axis=1, names=["batch", None])
+    #Nx.Tensor<
+      s32[batch: 3][3]
       [
         [0, 1, 2],
-        [3, 4, 5]
+        [0, 1, 2],
+        [0, 1, 2]
       ]
     >
-    >>> nx.iota((2, 3), axis=0, names=["x", "y"], type="f32")
+    >>> nx.iota((3, 3), axis=-1)
     #Nx.Tensor<
-      f32[x: 2][y: 3]
+      s32[3][3]
       [
-        [0.0, 0.0, 0.0],
-        [1.0, 1.0, 1.0]
+        [0, 1, 2],
+        [0, 1, 2],
+        [0, 1, 2]
       ]
     >
+    >>> nx.iota((1, 3, 2), axis=2, type="f64")
+    #Nx.Tensor<
+      f64[1][3][2]
+      [
+        [
+          [0.0, 1.0],
+          [0.0, 1.0],
+          [0.0, 1.0]
+        ]
+      ]
+    >
+    >>> nx.iota((2, 3), axis=2)
+    Traceback (most recent call last):
+    ...
+    spec.errors.AxisError: given axis (2) invalid for shape (2, 3) with rank 2
     """,
     differentiable=False,
 ))
 
 
-def _eye_shape(n):
+def _eye_normalize(n, *, type="s32", names=None, backend=None):
     if isinstance(n, int) and not isinstance(n, bool):
-        return (n, n)
-    shape = _shape_arg(n)
-    if len(shape) < 2:
-        raise ShapeError(f"nx.eye: expected a shape of rank 2 or more, got {shape}")
-    return shape
-
-
-def _eye_infer(n, *, type="s32", names=None, backend=None):
-    shape = _eye_shape(n)
-    return TensorSpec(types.normalize(type), shape, validate_names(names, len(shape)))
+        if n < 0:
+            raise ShapeError(f"nx.eye expects a non-negative size, got: {n}")
+        dims = (n, n)
+    else:
+        _deprecated_shape("eye", n)
+        dims = shape_of(n)
+        if len(dims) < 2:
+            raise ShapeError(
+                f"nx.eye expects a shape with at least 2 dimensions or an integer, got: {dims}")
+    return {"type": types.normalize(type), "backend": backend,
+            "names": validate_names(names, len(dims)), "dims": dims}
 
 
 eye = register(Op(
     name="eye", family="creation",
     params=(static("n"), option("type", "s32"), option("names", None), option("backend", None)),
-    infer=_eye_infer, backend_options=(),
-    doc="""Creates an identity matrix of size ``n`` (or of a shape whose last two
-    axes form the matrices; leading axes are batches).
+    infer=lambda n, *, type, names, dims, backend=None: TensorSpec(type, dims, names),
+    normalize=_eye_normalize, backend_options=(),
+    doc="""Creates the identity matrix of size ``n``, or of a shape whose last two
+    axes hold the matrices (leading axes are batches of the same matrix).
 
-    >>> nx.eye(2, names=["x", "y"])
+    >>> nx.eye(2)
     #Nx.Tensor<
-      s32[x: 2][y: 2]
+      s32[2][2]
       [
         [1, 0],
         [0, 1]
       ]
     >
+    >>> nx.eye(3, type="f32", names=["height", "width"])
+    #Nx.Tensor<
+      f32[height: 3][width: 3]
+      [
+        [1.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0],
+        [0.0, 0.0, 1.0]
+      ]
+    >
+    >>> nx.eye((1, 2))
+    #Nx.Tensor<
+      s32[1][2]
+      [
+        [1, 0]
+      ]
+    >
+    >>> nx.eye((2, 4, 3))
+    #Nx.Tensor<
+      s32[2][4][3]
+      [
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+          [0, 0, 0]
+        ],
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+          [0, 0, 0]
+        ]
+      ]
+    >
+    >>> nx.eye((3,))
+    Traceback (most recent call last):
+    ...
+    spec.errors.ShapeError: nx.eye expects a shape with at least 2 dimensions or an integer, got: (3,)
     """,
     differentiable=False,
 ))
@@ -275,48 +524,33 @@ eye = register(Op(
 # -- broadcast ---------------------------------------------------------------
 
 def _broadcast_normalize(x, shape, *, axes=None, names=None):
-    shape = _shape_arg(shape)
+    target = shape_of(shape)
     xshape = x.shape if isinstance(x, TensorSpec) else ()
+    names = validate_names(_shape_names(shape, names), len(target))
     if axes is None:
-        axes = broadcast_axes(xshape, shape)
+        axes = broadcast_axes(xshape, target)
     else:
-        axes = tuple(normalize_axis(a, shape, None, argument="axes") for a in axes)
-        if len(axes) != len(xshape):
-            raise ShapeError(
-                f"nx.broadcast: axes {list(axes)} must have one entry per dimension of the "
-                f"tensor of shape {xshape}")
-        if list(axes) != sorted(set(axes)):
-            raise ShapeError(f"nx.broadcast: axes {list(axes)} must be unique and ordered")
-    for i, a in enumerate(axes):
-        if xshape[i] not in (1, shape[a]):
-            raise ShapeError(
-                f"cannot broadcast tensor of dimensions {xshape} to {shape} with axes "
-                f"{list(axes)}: dimension {i} of size {xshape[i]} does not match {shape[a]}")
-    return {"axes": axes, "names": names}
+        # axis names refer to the output's axes (Nx looks them up among the input's names)
+        axes = normalize_axes(axes, target, names)
+    check_broadcast(xshape, target, axes)
+    return {"axes": tuple(axes), "names": names}
 
 
-def _broadcast_infer(x, shape, *, axes, names=None):
-    if names is None:
-        xnames = x.names if isinstance(x, TensorSpec) else ()
-        out_names = [None] * len(shape)
-        for i, a in enumerate(axes):
-            out_names[a] = xnames[i]
-        names = tuple(out_names)
-    else:
-        names = validate_names(names, len(shape))
+def _broadcast_infer(x, shape, *, axes, names):
     t = x.type if isinstance(x, TensorSpec) else types.infer(x)
-    return TensorSpec(t, shape, names)
+    return TensorSpec(t, shape_of(shape), names)
 
 
 broadcast = register(Op(
     name="broadcast", family="shape",
     params=(tensor("tensor"), static("shape"), option("axes", None), option("names", None)),
-    infer=lambda x, shape, *, axes, names=None: _broadcast_infer(x, _shape_arg(shape), axes=axes, names=names),
-    normalize=lambda x, shape, *, axes=None, names=None: _broadcast_normalize(x, shape, axes=axes, names=names),
-    backend_options=("axes",),
-    doc="""Broadcasts a tensor to ``shape``. By default the tensor's axes align with
-    the last axes of ``shape``; ``axes`` places tensor axis i at output axis
-    ``axes[i]``. Each tensor dimension must be 1 or equal to its target.
+    infer=_broadcast_infer, normalize=_broadcast_normalize, backend_options=("axes",),
+    doc="""Broadcasts a tensor to ``shape`` (a tuple, or a tensor giving its shape).
+
+    By default the tensor's axes align with the last axes of ``shape``; ``axes``
+    places tensor axis i at output axis ``axes[i]`` (in increasing order). Each
+    tensor dimension must be 1 or equal to its target. Broadcasting discards
+    names: the output takes ``names``, or the names of a tensor given as the shape.
 
     >>> nx.broadcast(1, (1, 2, 3))
     #Nx.Tensor<
@@ -328,88 +562,81 @@ broadcast = register(Op(
         ]
       ]
     >
-    >>> nx.broadcast(nx.tensor([1, 2], names=["x"]), (2, 3), axes=[0])
+    >>> nx.broadcast(nx.tensor([[1], [2]], names=["x", "y"]), nx.tensor([[10, 20], [30, 40]], names=["i", "j"]))
     #Nx.Tensor<
-      s32[x: 2][3]
+      s32[i: 2][j: 2]
       [
-        [1, 1, 1],
-        [2, 2, 2]
+        [1, 1],
+        [2, 2]
       ]
     >
+    >>> nx.broadcast(nx.iota((2, 2), names=["x", "y"]), (2, 2))
+    #Nx.Tensor<
+      s32[2][2]
+      [
+        [0, 1],
+        [2, 3]
+      ]
+    >
+    >>> nx.broadcast(nx.tensor([1, 2, 3]), (3, 2), axes=[0], names=["x", "y"])
+    #Nx.Tensor<
+      s32[x: 3][y: 2]
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3]
+      ]
+    >
+    >>> nx.broadcast(nx.tensor([1, 2, 3]), (2, 3, 2), axes=[1], names=["x", "y", "z"])
+    #Nx.Tensor<
+      s32[x: 2][y: 3][z: 2]
+      [
+        [
+          [1, 1],
+          [2, 2],
+          [3, 3]
+        ],
+        [
+          [1, 1],
+          [2, 2],
+          [3, 3]
+        ]
+      ]
+    >
+    >>> nx.broadcast(nx.tensor([1, 2, 3]), (3, 2))
+    Traceback (most recent call last):
+    ...
+    spec.errors.ShapeError: cannot broadcast tensor of dimensions (3,) to (3, 2) with axes [1]
     """,
 ))
 
 
-# -- type conversion ---------------------------------------------------------
-
-as_type = register(Op(
-    name="as_type", family="conversion",
-    params=(tensor("tensor"), static("type")),
-    infer=lambda x, type: TensorSpec(types.normalize(type), x.shape, x.names),
-    normalize=lambda x, type: {},
-    doc="""Converts a tensor to ``type``, element by element (see
-    :func:`spec.values.cast`): integers wrap, floats round to nearest even, float
-    to integer truncates toward zero with NaN as 0 and out-of-range values
-    saturating, complex to real keeps the real part.
-
-    >>> nx.as_type(nx.tensor([0, 1, 2], names=["data"]), "f32")
-    #Nx.Tensor<
-      f32[data: 3]
-      [0.0, 1.0, 2.0]
-    >
-    >>> nx.as_type(nx.tensor([float("nan"), float("inf"), -3.7]), "s8")
-    #Nx.Tensor<
-      s8[3]
-      [0, 127, -3]
-    >
-    """,
-))
-
-
-def _bitcast_infer(x, type):
-    type_ = types.normalize(type)
-    if type_.bits != x.type.bits or type_.is_complex != x.type.is_complex:
-        raise TypeError_(
-            f"nx.bitcast: input type {x.type} and output type {type_} must have the same "
-            f"bit size and both be real or both complex")
-    return TensorSpec(type_, x.shape, x.names)
-
-
-bitcast = register(Op(
-    name="bitcast", family="conversion",
-    params=(tensor("tensor"), static("type")),
-    infer=_bitcast_infer, normalize=lambda x, type: {},
-    doc="""Reinterprets the bits of each element as another type of the same size.
-
-    >>> nx.bitcast(nx.tensor([0, 0, 0], names=["data"], type="s32"), "f32")
-    #Nx.Tensor<
-      f32[data: 3]
-      [0.0, 0.0, 0.0]
-    >
-    >>> nx.bitcast(nx.tensor([-1], type="s8"), "u8")
-    #Nx.Tensor<
-      u8[1]
-      [255]
-    >
-    """,
-    differentiable=False,
-))
+def _template_infer(shape, type, *, names=None):
+    dims = validate_shape(shape)
+    return TensorSpec(types.normalize(type), dims, validate_names(names, len(dims)))
 
 
 template = register(Op(
     name="template", family="creation",
     params=(static("shape"), static("type"), option("names", None)),
-    backend_options=(),
-    infer=lambda shape, type, *, names=None: TensorSpec(
-        types.normalize(type), _shape_arg(shape), validate_names(names, len(_shape_arg(shape)))),
+    backend_options=(), infer=_template_infer,
     doc="""A tensor with a type, shape and names but no data, used to describe
-    inputs (for example to compile ahead of time). Reading its data raises.
+    inputs (for example to compile ahead of time). Computing with it raises.
 
-    >>> nx.template((2, 3), "f32", names=["x", None])
+    >>> nx.template((2, 3), "f32")
     #Nx.Tensor<
-      f32[x: 2][3]
+      f32[2][3]
       Nx.TemplateBackend
     >
+    >>> nx.template((2, 3), ("f", 32), names=["rows", "columns"])
+    #Nx.Tensor<
+      f32[rows: 2][columns: 3]
+      Nx.TemplateBackend
+    >
+    >>> nx.exp(nx.template((2, 3), "f32"))
+    Traceback (most recent call last):
+    ...
+    spec.errors.ArgumentError: cannot perform operations on a Nx.TemplateBackend tensor (nx.exp)
     """,
     differentiable=False,
 ))
