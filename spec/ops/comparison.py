@@ -49,7 +49,9 @@ def _comparison(fast, accepts=ANY, special_cases=()):
 
 @_comparison(operator.eq, special_cases=[((_NAN, _NAN), 0), ((0.0, -0.0), 1), ((_INF, _INF), 1)])
 def equal(left, right):
-    """Element-wise equality ``left == right``, as u8 (1 for true).
+    """Element-wise equality ``left == right``, as u8 (1 for true). Both
+    operands are compared in their merged type; NaN equals nothing, ``0.0``
+    equals ``-0.0``, and complex numbers are equal when both parts are.
 
     >>> nx.equal(1, 2)
     #Nx.Tensor<
@@ -109,7 +111,8 @@ def not_equal(left, right):
 
 @_comparison(operator.gt, REAL, special_cases=[((_INF, -_INF), 1), ((_INF, _NAN), 0), ((_INF, _INF), 0)])
 def greater(left, right):
-    """Element-wise ``left > right``, as u8. Complex inputs raise.
+    """Element-wise ``left > right``, as u8, compared in the merged type; false
+    when either operand is NaN. Complex inputs raise.
 
     >>> nx.greater(1, 2)
     #Nx.Tensor<
@@ -135,7 +138,8 @@ def greater(left, right):
 
 @_comparison(operator.lt, REAL, special_cases=[((-_INF, 1.0), 1), ((_NAN, _INF), 0), ((-0.0, 0.0), 0)])
 def less(left, right):
-    """Element-wise ``left < right``, as u8. Complex inputs raise.
+    """Element-wise ``left < right``, as u8, compared in the merged type; false
+    when either operand is NaN. Complex inputs raise.
 
     >>> nx.less(1, nx.tensor([1, 2, 3], names=["data"]))
     #Nx.Tensor<
@@ -156,7 +160,8 @@ def less(left, right):
 
 @_comparison(operator.ge, REAL, special_cases=[((_INF, _INF), 1), ((_NAN, _NAN), 0), ((-_INF, 1.0), 0)])
 def greater_equal(left, right):
-    """Element-wise ``left >= right``, as u8. Complex inputs raise.
+    """Element-wise ``left >= right``, as u8, compared in the merged type; false
+    when either operand is NaN. Complex inputs raise.
 
     >>> nx.greater_equal(1, nx.tensor([1, 2, 3], names=["data"]))
     #Nx.Tensor<
@@ -174,7 +179,8 @@ def greater_equal(left, right):
 
 @_comparison(operator.le, REAL, special_cases=[((-_INF, -_INF), 1), ((_NAN, 1.0), 0), ((-0.0, 0.0), 1)])
 def less_equal(left, right):
-    """Element-wise ``left <= right``, as u8. Complex inputs raise.
+    """Element-wise ``left <= right``, as u8, compared in the merged type; false
+    when either operand is NaN. Complex inputs raise.
 
     >>> nx.less_equal(1, nx.tensor([1, 2, 3], names=["data"]))
     #Nx.Tensor<

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numbers
 import warnings
 
-from spec import types
+from spec import types, values
 from spec.errors import ArgumentError, ShapeError
 from spec.names import validate_names
 from spec.registry import Op, TensorSpec, option, register, static, tensor
@@ -111,13 +111,21 @@ def _convert(type_, flat, shape):
     if type_.is_integer:
         return [int(v) for v in flat] if any(isinstance(v, bool) for v in flat) else flat
     conv = complex if type_.is_complex else float
-    try:
-        return [conv(v) for v in flat]
-    except OverflowError:
-        i = next(i for i, v in enumerate(flat) if isinstance(v, int) and abs(v) > 2 ** 1023)
-        raise ArgumentError(
-            f"the integer at position {_position(shape, i)} is too large for a tensor of "
-            f"type {type_}") from None
+    out = []
+    for i, v in enumerate(flat):
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2 ** 53:
+            # round the exact integer once into the type (float() would round it to f64 first)
+            try:
+                v = values.cast(v, "s64" if abs(v) < 2 ** 63 else "u64", type_) \
+                    if abs(v) < 2 ** 64 else values.round_to(type_, v)
+            except OverflowError:
+                raise ArgumentError(
+                    f"the integer at position {_position(shape, i)} is too large for a tensor "
+                    f"of type {type_}") from None
+            out.append(conv(v))
+        else:
+            out.append(conv(v))
+    return out
 
 
 def literal(data, type=None, names=None) -> tuple[TensorSpec, list]:

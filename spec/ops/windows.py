@@ -48,9 +48,10 @@ _EXACT = {name: 0 for name in _FLOATS}
 def no_grad(name, arity, advice):
     """A gradient rule that raises, as Nx does for ops without a gradient."""
     def grad(ops, g, out, *inputs, **opts):
-        raise ArgumentError(
-            f"cannot compute gradient for nx.{name}/{arity}. {advice} Consider nx.stop_grad "
-            f"(making it the identity) or nx.custom_grad (giving it a proper gradient)")
+        raise ArgumentError(" ".join(filter(None, [
+            f"cannot compute gradient for nx.{name}/{arity}.", advice,
+            "Consider nx.stop_grad (making it the identity) or nx.custom_grad (giving it a "
+            "proper gradient)."])))
     return grad
 
 
