@@ -269,6 +269,7 @@ def _decode(node, section, target, depth):
 
 
 def _tensor(node, section, target):
+    from spec.names import validate_names
     from spec.registry import TensorSpec
     keys = {"type", "shape", "names", "offset", "size"}
     if set(node) != keys:
@@ -288,7 +289,7 @@ def _tensor(node, section, target):
             and all(n is None or isinstance(n, str) for n in names)):
         raise ArgumentError(f"nx.deserialize: names must be a list of strings or nulls, one "
                             f"per axis of shape {tuple(shape)}, got: {_short(names)}")
-    out = TensorSpec(type_, tuple(shape), tuple(names))
+    out = TensorSpec(type_, tuple(shape), validate_names(names, len(shape)))
     offset, size = node["offset"], node["size"]
     if not (_is_count(offset) and _is_count(size)) or offset + size > len(section):
         raise ArgumentError(f"nx.deserialize: tensor bytes {offset!r:.20}+{size!r:.20} lie "

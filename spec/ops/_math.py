@@ -308,7 +308,7 @@ def cexpm1(z: complex) -> complex:
         s = math.sin(y / 2)
         a, b = math.expm1(x) * math.cos(y), 2 * s * s
         re = a - b
-        if abs(re) < 2.0 ** -5 * (abs(a) + b):
+        if abs(re) < 0.25 * (abs(a) + b):  # more than 2 bits cancel
             re = _exp_cos_plus(x, y, -1, re)
         return complex(re, math.exp(x) * math.sin(y))
     w = cexp(z)
@@ -327,7 +327,7 @@ def csigmoid(z: complex) -> complex:
     e = math.exp(-x)
     a = e * math.cos(y)
     re = 1.0 + a
-    if abs(re) < 2.0 ** -5 * (1.0 + abs(a)):
+    if abs(re) < 0.25 * (1.0 + abs(a)):  # more than 2 bits cancel
         re = _exp_cos_plus(-x, y, 1, re)
     return crecip(complex(re, -e * math.sin(y)))
 

@@ -69,7 +69,7 @@ def exp(x):
     return m.cexp(x) if isinstance(x, complex) else m.exp(x)
 
 
-@_math(fast=math.expm1,
+@_math(fast=math.expm1, tolerance=_ulps(c128=8),
        special_cases=[(_NAN, _NAN), (_INF, _INF), (-_INF, -1.0), (-0.0, -0.0),
                       (complex(_INF, 0.0), complex(_INF, 0.0)),
                       (complex(-_INF, 0.0), complex(-1.0, 0.0))],
@@ -149,7 +149,8 @@ def _sigmoid_grad(ops, g, out, x):
     return [ops.multiply(g, ops.multiply(ops.multiply(ops.exp(ops.negate(x)), out), out))]
 
 
-@_math(special_cases=[(_INF, 1.0), (-_INF, 0.0), (0.0, 0.5), (_NAN, _NAN),
+@_math(tolerance=_ulps(c128=8),
+       special_cases=[(_INF, 1.0), (-_INF, 0.0), (0.0, 0.5), (_NAN, _NAN),
                       (complex(-_INF, 1.0), 0j), (complex(_INF, 0.0), complex(1.0, 0.0))],
        grad=_sigmoid_grad)
 def sigmoid(x):

@@ -124,14 +124,13 @@ def _chooser_grad(scatter, compare, fill):
 def _place(ops, index, g, shape, *, window_dimensions, strides, padding, window_dilations):
     """Add g at the selected element of each window (``index`` in the window)."""
     padded = [dim + low + high for dim, (low, high) in zip(shape, padding)]
-    total, k = None, 0
-    for offsets in _offsets(window_dimensions):
+    total = None
+    for k, offsets in enumerate(_offsets(window_dimensions)):
         config = []
         for o, s, p, j, d in zip(g.shape, strides, padded, offsets, window_dilations):
             config.append((j * d, p - j * d - ((o - 1) * s + 1), s - 1))
         part = ops.pad(ops.select(ops.equal(index, k), g, 0), 0, config)
         total = part if total is None else ops.add(total, part)
-        k += 1
     return ops.pad(total, 0, [(-low, -high, 0) for low, high in padding])
 
 

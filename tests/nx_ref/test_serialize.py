@@ -192,6 +192,8 @@ def test_the_frame_helper_builds_valid_data():
     (frame({"data_size": 2, "root": tensor_node(names=[])}, b"ab"), "one per axis"),
     (frame({"data_size": 2, "root": tensor_node(names=[3])}, b"ab"), "strings or nulls"),
     (frame({"data_size": 2, "root": tensor_node(offset=1)}, b"ab"), "outside the 2-byte"),
+    (frame({"data_size": 4, "root": tensor_node(shape=[2, 2], names=["x", "x"], size=4)},
+           b"abcd"), "appears more than once"),
     (frame({"data_size": 2, "root": tensor_node(size=1)}, b"ab"), "takes 2 bytes, the header says 1"),
     (frame({"data_size": 2, "root": tensor_node(extra=1)}, b"ab"), "a tensor node has the keys"),
     (frame({"data_size": 0, "root": {"pickle": "cos\nsystem"}}), "unknown value node"),
