@@ -36,7 +36,6 @@ __all__ = [
 
 INF = math.inf
 NAN = math.nan
-_E = math.e
 _ERRORS = (ValueError, OverflowError)
 
 
@@ -82,7 +81,7 @@ sinh = _guard(math.sinh, _signed_inf)                                  # overflo
 cosh = _guard(math.cosh, lambda x: INF)
 acosh = _guard(math.acosh, _nan)                                       # x < 1
 atanh = _guard(math.atanh, lambda x: _signed_inf(x) if abs(x) == 1 else NAN)
-# math.cbrt is Python 3.11+; the fallback is exact on cubes and within an ULP elsewhere
+# math.cbrt is Python 3.11+; the fallback (for 3.10) is within a few ULPs
 cbrt = getattr(math, "cbrt", None) or (
     lambda x: x if x == 0 or not math.isfinite(x) else math.copysign(abs(x) ** (1 / 3), x))
 

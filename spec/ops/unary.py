@@ -17,6 +17,7 @@ import math
 from spec import types
 from spec.ops import _math as m
 from spec.ops._elementwise import ANY, NOT_COMPLEX, complex_error, unary
+from spec.values import round_to
 
 __all__ = ["exp", "expm1", "log", "log1p", "log2", "log10", "sigmoid", "sqrt", "rsqrt",
            "cbrt", "erf", "erfc", "erf_inv"]
@@ -343,9 +344,7 @@ def _log_base(base):
     """The element function and the composite of a logarithm in ``base``."""
     def kernel(ctype):
         out = _log_base_type(ctype)
-        divisor = types.to_real(out)
-        from spec.values import round_to
-        ln_base = round_to(divisor, math.log(base))
+        ln_base = round_to(types.to_real(out), math.log(base))
 
         def element(x):
             return _divide_by(round_to(ctype, log.semantics(x)), ln_base)

@@ -16,6 +16,7 @@ from spec.ops.unary import _INF, _NAN, _PI, _math, _ulps
 __all__ = ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
            "acosh", "atanh"]
 
+
 # -- trigonometric -----------------------------------------------------------------
 
 @_math(fast=math.sin,
