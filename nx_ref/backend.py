@@ -29,7 +29,7 @@ import contextvars
 from spec import registry
 from spec.errors import ArgumentError
 
-__all__ = ["Backend", "Primitive", "Composite", "default_backend", "global_default_backend",
+__all__ = ["Backend", "Primitive", "Composite", "OpMethod", "default_backend", "global_default_backend",
            "with_default_backend", "pick_backend", "backend_transfer", "backend_copy",
            "IncompatibleBackendsError"]
 
@@ -65,9 +65,10 @@ class Primitive:
         return missing
 
 
-class Composite:
-    """A protocol entry with a default implementation: the op's spec ``composite``
-    rule applied to the ``nx`` namespace. Backends may override it."""
+class OpMethod:
+    """Base of the descriptors that implement a backend method from the spec op
+    named like the attribute: a subclass defines ``bind(backend, op)``, which
+    returns the method's function."""
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -75,8 +76,17 @@ class Composite:
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
-        op = registry.get(self.name)
+        return self.bind(obj, registry.get(self.name))
 
+    def bind(self, backend, op):
+        raise NotImplementedError
+
+
+class Composite(OpMethod):
+    """A protocol entry with a default implementation: the op's spec ``composite``
+    rule applied to the ``nx`` namespace. Backends may override it."""
+
+    def bind(self, backend, op):
         def run(out, *args, **opts):
             import nx_ref
             return op.composite(nx_ref, *args, **opts)

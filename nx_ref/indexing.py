@@ -221,7 +221,7 @@ def _named(t, mapping):
 
 def _take(nx, t, index):
     if t.rank == 0:
-        raise AxisError(f"cannot take positions from a scalar tensor (shape ()): it has no axis")
+        raise AxisError("cannot take positions from a scalar tensor (shape ()): it has no axis")
     if _is_tensor(index):
         return nx.take(t, index)
     if isinstance(index, list) and not index:

@@ -12,7 +12,8 @@ import operator
 from array import array
 from itertools import repeat
 
-from spec import codec, registry, types
+from spec import codec, types
+from nx_ref.backend import OpMethod
 from nx_ref.reference.storage import Buffer, cast_values, expand
 from nx_ref.tensor import Tensor
 
@@ -49,16 +50,10 @@ def _output(out, res):
     return Buffer.from_values(out.type, res)
 
 
-class elementwise:
+class elementwise(OpMethod):
     """A ReferenceBackend method computing the spec op of the attribute's name."""
 
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        op = registry.get(self.name)
+    def bind(self, obj, op):
         if op.extras["arity"] == 1:
             return lambda out, x: obj._unary(op, out, x)
         return lambda out, x, y: obj._binary(op, out, x, y)

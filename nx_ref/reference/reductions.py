@@ -8,7 +8,7 @@ values; other axis sets are first transposed so that the reduced axes come last.
 
 from __future__ import annotations
 
-from spec import registry
+from nx_ref.backend import OpMethod
 from nx_ref.reference.storage import Buffer, cast_values, transpose_values
 from nx_ref.tensor import Tensor
 
@@ -58,16 +58,10 @@ def groups(vals, shape, axes):
             for o in range(0, outer * block, block) for i in range(inner)]
 
 
-class reduction:
+class reduction(OpMethod):
     """A ReferenceBackend method computing the spec reduction of the attribute's name."""
 
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        op = registry.get(self.name)
+    def bind(self, obj, op):
         if "axis" in op.backend_option_names:
             return lambda out, x, **opts: obj._arg_reduce(op, out, x, **opts)
         return lambda out, x, **opts: obj._reduce(op, out, x, **opts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from spec import registry, types, values
 from spec.registry import TensorSpec
+from nx_ref.backend import OpMethod
 from nx_ref.reference.storage import Buffer, cast_values, strides as row_strides
 from nx_ref.tensor import Tensor
 
@@ -54,16 +55,10 @@ def _scalar(backend, type_, value):
                             backend)
 
 
-class window_aggregate:
+class window_aggregate(OpMethod):
     """A ReferenceBackend method computing the spec window fold of the attribute's name."""
 
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        op = registry.get(self.name)
+    def bind(self, obj, op):
         return lambda out, x, **opts: obj._window_aggregate(op, out, x, **opts)
 
 

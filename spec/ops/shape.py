@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import operator
 
-from spec import types
 from spec.errors import ArgumentError, AxisError, ShapeError
 from spec.names import validate_names
 from spec.ops._reduce import as_spec

@@ -10,7 +10,6 @@ import pytest
 
 import nx_ref
 import nx_ref as nx
-from nx_ref.tensor import Tensor
 from spec import types
 from spec.errors import ArgumentError, TypeError_
 

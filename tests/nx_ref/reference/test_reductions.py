@@ -13,7 +13,6 @@ written out in the expected function and pinned by explicit tests.
 
 from __future__ import annotations
 
-import cmath
 import math
 from fractions import Fraction
 
@@ -22,7 +21,7 @@ import pytest
 from hypothesis import assume, given, strategies as st
 
 import nx_ref as nx
-from spec import registry, types, values
+from spec import types, values
 from tests.spec.ops.test_reductions import (AXES_OPS, AXIS_OPS, OPS, axes_cases, expected_names,
                                             expected_shape, make_tensor)
 from tests.support import assert_close, scalar_values, shapes
