@@ -7,7 +7,7 @@ from spec.ops import creation, conversion, unary, binary, reductions  # noqa: F4
 from spec.ops import unary_trig, unary_parts  # noqa: F401  (element-wise unary, with unary)
 from spec.ops import statistics  # noqa: F401  (mean, variance, logsumexp, all_close: composites)
 from spec.ops import comparison, bitwise, selection  # noqa: F401  (element-wise binary, select, clip)
-from spec.ops import indexing  # noqa: F401  (gather, take, take_along_axis, indexed_add/put)
+from spec.ops import indexing, scatter  # noqa: F401  (gather, take, take_along_axis; indexed_add/put)
 from spec.ops import shape, joining, slicing, padding  # noqa: F401  (shape ops, issue 3)
 from spec.ops import contraction, convolution  # noqa: F401  (dot, outer; conv)
 from spec.ops import sorting, cumulative  # noqa: F401  (sort, argsort, top_k; cumulative_*)
