@@ -73,7 +73,7 @@ class ElementwiseMixin:
         ctype = op.extras["compute_type"](x.type)
         vals = self._input(x, ctype)
         fn = _function(op, ctype)
-        if op.fast is not None and op.extras.get("kernel") is None:
+        if op.fast is not None and op.extras.get("kernel") is None and not ctype.is_complex:
             try:
                 return Tensor.from_spec(out, _output(out, map(op.fast, vals)), self)
             except _FAST_ERRORS:
@@ -86,7 +86,7 @@ class ElementwiseMixin:
         a = self._input(x, ctype)
         b = self._input(y, ctype)
         n = out.size
-        fast = op.fast if op.extras.get("kernel") is None else None
+        fast = op.fast if op.extras.get("kernel") is None and not ctype.is_complex else None
         if fast is not None and n > 1 and (x.size == 1) != (y.size == 1):
             scalar_fast = (_WITH_SCALAR_RIGHT if y.size == 1 else _WITH_SCALAR_LEFT).get(fast)
             if scalar_fast is not None and out.shape == (y.shape if x.size == 1 else x.shape):

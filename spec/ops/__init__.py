@@ -3,7 +3,7 @@
 Importing this package declares the ops into :mod:`spec.registry`.
 """
 
-from spec.ops import creation, conversion, unary, binary, reductions  # noqa: F401
+from spec.ops import creation, broadcasting, conversion, unary, binary, reductions  # noqa: F401
 from spec.ops import unary_trig, unary_parts  # noqa: F401  (element-wise unary, with unary)
 from spec.ops import statistics  # noqa: F401  (mean, variance, logsumexp, all_close: composites)
 from spec.ops import comparison, bitwise, selection  # noqa: F401  (element-wise binary, select, clip)
@@ -12,4 +12,4 @@ from spec.ops import shape, joining, slicing, padding  # noqa: F401  (shape ops,
 from spec.ops import contraction, convolution  # noqa: F401  (dot, outer; conv)
 from spec.ops import sorting, cumulative  # noqa: F401  (sort, argsort, top_k; cumulative_*)
 from spec.ops import windows, window_scatter  # noqa: F401  (window_*; window_reduce, scatters)
-from spec.ops import diagonals, fill, statistics_extra  # noqa: F401  (creation and statistics, issue 3)
+from spec.ops import diagonals, fill, statistics_extra, differences  # noqa: F401  (creation and statistics, issue 3)

@@ -9,7 +9,9 @@ Semantics: the inputs are first converted to the *computation type* (by default
 the output type; comparisons compute in the merged input type), the function is
 applied to the Python values exactly, and the result is rounded into the output
 type (:mod:`spec.values`). ``fast`` may name a builtin that agrees with the
-semantics wherever it does not raise; backends may use it as a fast path.
+semantics on real values wherever it does not raise; backends may use it as a
+fast path for real computation types (complex values always take the full
+semantics, which handle infinities and signed zeros as C99 does).
 """
 
 from __future__ import annotations

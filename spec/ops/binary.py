@@ -154,6 +154,10 @@ def _divide(x, y):
     if not _is_complex(x, y):
         return _real_divide(x, y)
     x, y = _complex(x), _complex(y)
+    if y.imag == 0 and y.real != 0 and y.real == y.real:
+        # a real divisor divides each component (C99 Annex G): Python's complex
+        # division would compute inf * 0 and turn (-inf+0j) / 2 into (-inf+nanj)
+        return _complex(x.real / y.real, x.imag / y.real)
     try:
         return x / y
     except ZeroDivisionError:

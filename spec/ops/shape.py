@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import operator
 
+from spec import types  # noqa: F401  (used by the examples below)
 from spec.errors import ArgumentError, AxisError, ShapeError
 from spec.names import validate_names
 from spec.ops._reduce import as_spec
