@@ -401,6 +401,7 @@ clip = _bind("clip")
 
 # reductions (spec/ops/reductions.py, spec/ops/statistics.py)
 sum = _bind("sum")
+reduce = _bind("reduce")
 product = _bind("product")
 reduce_max = _bind("reduce_max")
 reduce_min = _bind("reduce_min")
@@ -532,7 +533,7 @@ __all__ = [
     "right_shift", "equal", "not_equal", "greater", "less", "greater_equal", "less_equal",
     "logical_and", "logical_or", "logical_xor", "select", "clip",
     # reductions
-    "sum", "product", "reduce_max", "reduce_min", "argmax", "argmin", "all", "any",
+    "sum", "reduce", "product", "reduce_max", "reduce_min", "argmax", "argmin", "all", "any",
     "mean", "variance", "standard_deviation", "logsumexp", "all_close",
     # shape
     "reshape", "rename", "transpose", "squeeze", "new_axis", "flatten", "reverse",

@@ -236,6 +236,7 @@ class Backend:
 
     # -- reductions (spec/ops/reductions.py); composites use Composite() ------
     sum = Primitive()
+    reduce = Primitive()
     product = Primitive()
     reduce_max = Primitive()
     reduce_min = Primitive()

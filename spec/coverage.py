@@ -106,9 +106,8 @@ NX = Module("Nx", "nx", (
                      "window_max", "window_min", "window_product", "window_reduce")),
     ("aggregation", _done("all", "any", "all_close", "sum", "mean", "weighted_mean", "median",
                           "mode", "product", "reduce_max", "reduce_min", "argmax",
-                          "argmin") + (
-        ("reduce", "not yet: reductions with a Python function (issue 3 follow-up)"),
-    ) + _done("variance", "standard_deviation", "covariance", "logsumexp")),
+                          "argmin", "reduce", "variance", "standard_deviation", "covariance",
+                          "logsumexp")),
     ("cumulative", _done("cumulative_sum", "cumulative_product", "cumulative_min",
                          "cumulative_max")),
     ("ndim", _done("diff", "dot", "outer", "reverse", "conv", "concatenate", "stack", "sort",

@@ -104,6 +104,7 @@ class ReferenceBackend(CreationMixin, ElementwiseMixin, SelectionMixin, Reductio
 
     # reductions (spec/ops/reductions.py); composites are inherited from Backend
     sum = reduction()
+    # reduce (a user's function) is ReductionMixin.reduce
     product = reduction()
     reduce_max = reduction()
     reduce_min = reduction()

@@ -89,3 +89,24 @@ class ReductionMixin:
         else:
             res = [fn(g, tie_break) for g in groups(vals, x.shape, (axis,))]
         return Tensor.from_spec(out, Buffer.from_values(out.type, res), self)
+
+    def reduce(self, out, x, acc, *, axes=None, keep_axes=False, fun):
+        """nx.reduce: fold each group with the user's function on scalar tensors."""
+        from nx_ref.reference.windows import _scalar
+        from spec import types, values
+        vals = cast_values(x.data.values(), x.type, out.type)
+        start = values.cast(acc.data.values()[0], acc.type, out.type)
+        res = []
+        for group in groups(vals, x.shape, axes):
+            a = _scalar(self, out.type, start)
+            for v in group:
+                a = fun(_scalar(self, out.type, v), a)
+            if isinstance(a, Tensor):
+                if a.shape != ():
+                    from spec.errors import ShapeError
+                    raise ShapeError(f"nx.reduce: fun must return a scalar, got a tensor of "
+                                     f"shape {a.shape}")
+                res.append(values.cast(a.backend.to_flat_list(a)[0], a.type, out.type))
+            else:
+                res.append(values.cast(a, types.infer(a), out.type))
+        return self.from_values(out, res)
