@@ -77,7 +77,8 @@ class ElementwiseMixin:
             try:
                 return Tensor.from_spec(out, _output(out, map(op.fast, vals)), self)
             except _FAST_ERRORS:
-                pass  # a value outside the builtin's domain: use the full semantics
+                # a value outside the builtin's domain: only those take the full semantics
+                fn = _guarded(op.fast, fn)
         res = list(map(fn, vals))
         return Tensor.from_spec(out, Buffer.from_values(out.type, res), self)
 
@@ -106,9 +107,21 @@ class ElementwiseMixin:
             try:
                 return Tensor.from_spec(out, _output(out, map(fast, a, b)), self)
             except _FAST_ERRORS:
-                pass  # a value outside the builtin's domain: use the full semantics
+                # a value outside the builtin's domain: only those take the full semantics
+                fn = _guarded(fast, fn)
         res = list(map(fn, a, b))
         return Tensor.from_spec(out, Buffer.from_values(out.type, res), self)
+
+
+def _guarded(fast, fn):
+    """The element function that tries the builtin first and takes the full
+    semantics only where the builtin raises."""
+    def element(*args):
+        try:
+            return fast(*args)
+        except _FAST_ERRORS:
+            return fn(*args)
+    return element
 
 
 def _broadcast(vals, shape, out_shape):
