@@ -74,6 +74,10 @@ def _exact_complex(fn, np_fn):
         if not ctype.is_complex:
             return _np(np_fn)(a, b, ctype)
         a, b = complex(a), complex(b)
+        if fn is _exact_div and b.imag == 0 and b.real != 0 and math.isfinite(b.real) \
+                and not cmath.isfinite(a):
+            # a real divisor divides each component (C99 Annex G): (inf+0j)/1 is inf+0j
+            return complex(np.float64(a.real) / b.real, np.float64(a.imag) / b.real)
         if not (cmath.isfinite(a) and cmath.isfinite(b)) or (fn is _exact_div and b == 0):
             return _np(np_fn)(a, b, ctype)
         re, im = fn(*(Fraction(v) for v in (a.real, a.imag, b.real, b.imag)))
@@ -618,3 +622,9 @@ def test_predicates_and_bit_ops_are_constants_for_grad():
                         "bitwise_xor", "left_shift", "right_shift"}
     assert all(registry.get(n).grad is None for n in constant)
     assert all(registry.get(n).grad is not None for n in set(BINARY) - constant)
+
+
+def test_complex_divided_by_a_real_divides_each_component():
+    # Smith's algorithm (Python, numpy) computes inf * 0 here and gives a NaN part
+    x = nx.tensor([complex(float("-inf"), 0.0), complex(1.0, float("inf"))], type="c64")
+    assert nx.divide(x, 2).to_list() == [complex(float("-inf"), 0.0), complex(0.5, float("inf"))]
