@@ -17,6 +17,8 @@ from nx_ref.backend import (Backend, backend_copy, backend_transfer, default_bac
 from nx_ref.reference import ReferenceBackend
 from nx_ref.tensor import Tensor
 from nx_ref import constants  # noqa: F401
+from nx_ref import random  # noqa: F401
+from nx_ref import linalg  # noqa: F401
 from nx_ref.shorthands import *  # noqa: F401,F403
 from nx_ref.shorthands import __all__ as _shorthands_all
 from nx_ref.interop import from_numpy, to_numpy
@@ -26,5 +28,5 @@ __version__ = "0.1.0"
 __all__ = list(_api_all) + list(_shorthands_all) + [
     "types", "Type", "Backend", "ReferenceBackend", "Tensor", "default_backend",
     "backend_copy", "backend_transfer", "global_default_backend", "with_default_backend",
-    "constants", "from_numpy", "to_numpy",
+    "constants", "linalg", "random", "from_numpy", "to_numpy",
 ]

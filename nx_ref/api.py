@@ -517,6 +517,15 @@ from nx_ref.npy import load_numpy, load_numpy_archive  # noqa: E402
 from nx_ref.dlpack import from_dlpack  # noqa: E402
 # end of conversion and files
 
+# fft (issue 4)
+fft = _bind("fft")
+ifft = _bind("ifft")
+fft2 = _bind("fft2")
+ifft2 = _bind("ifft2")
+rfft = _bind("rfft")
+irfft = _bind("irfft")
+# end of fft
+
 __all__ = [
     # creation and conversion
     "tensor", "constant", "from_binary", "to_binary", "template", "to_flat_list", "to_list",
@@ -563,4 +572,7 @@ __all__ = [
     "to_tensor", "to_template", "to_batched", "to_heatmap", "serialize", "deserialize",
     "load_numpy", "load_numpy_archive", "from_dlpack",
     # end of conversion and files in __all__
+    # fft
+    "fft", "ifft", "fft2", "ifft2", "rfft", "irfft",
+    # end of fft in __all__
 ]

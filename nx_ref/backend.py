@@ -322,6 +322,23 @@ class Backend:
     diff = Composite()
     # end of creation and statistics
 
+    # linalg (issue 4)
+    triangular_solve = Primitive()
+    cholesky = Primitive()
+    qr = Primitive()
+    adjoint = Composite()
+    solve = Composite()
+    # end of linalg
+
+    # fft (issue 4): fft and ifft are primitives, the others composites as in Nx
+    fft = Primitive()
+    ifft = Primitive()
+    fft2 = Composite()
+    ifft2 = Composite()
+    rfft = Composite()
+    irfft = Composite()
+    # end of fft
+
 
 _GLOBAL = [None]          # the global default backend, created on first use
 _CURRENT = contextvars.ContextVar("nx_default_backend", default=None)

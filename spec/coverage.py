@@ -32,9 +32,7 @@ IMPLEMENTED = "implemented"
 # reasons shared by several functions
 DEFN = "issue 5: defn"
 VECTORIZATION = "vectorization: later (nx-ref tensors have no vectorized axes yet)"
-FFT = "not yet: the FFT family (no issue yet)"
 LINALG = "issue 4: nx.linalg"
-RANDOM = "not yet: nx.random (no issue yet)"
 TYPE_BINARY = ("not bound: Nx's binary encodings of constants; nx.constants builds the "
                "tensor and nx.to_binary gives its bytes")
 SIGIL = "not applicable in Python: an Elixir sigil (write nx.tensor with nested lists)"
@@ -111,8 +109,7 @@ NX = Module("Nx", "nx", (
     ("cumulative", _done("cumulative_sum", "cumulative_product", "cumulative_min",
                          "cumulative_max")),
     ("ndim", _done("diff", "dot", "outer", "reverse", "conv", "concatenate", "stack", "sort",
-                   "top_k", "argsort") + tuple(
-        (n, FFT) for n in ("fft", "ifft", "fft2", "ifft2", "rfft", "irfft"))),
+                   "top_k", "argsort", "fft", "ifft", "fft2", "ifft2", "rfft", "irfft")),
 ))
 
 CONSTANTS = Module("Nx.Constants", "nx.constants", (
@@ -132,13 +129,15 @@ TYPE = Module("Nx.Type", "nx.types", (
 ))
 
 LINALG_MODULE = Module("Nx.LinAlg", "nx.linalg", (
-    ("linear algebra", tuple((n, LINALG) for n in (
-        "adjoint", "cholesky", "norm", "triangular_solve", "solve", "invert", "qr", "pinv",
-        "eigh", "svd", "lu", "matrix_power", "determinant", "matrix_rank", "least_squares"))),
+    ("linear algebra", tuple(
+        (n, IMPLEMENTED if n in ("cholesky", "triangular_solve", "qr", "adjoint", "solve") else LINALG) for n in (
+            "adjoint", "cholesky", "norm", "triangular_solve", "solve", "invert", "qr", "pinv",
+            "eigh", "svd", "lu", "matrix_power", "determinant", "matrix_rank",
+            "least_squares"))),
 ))
 
 RANDOM_MODULE = Module("Nx.Random", "nx.random", (
-    ("random numbers", tuple((n, RANDOM) for n in (
+    ("random numbers", tuple((n, IMPLEMENTED) for n in (
         "key", "split", "fold_in", "threefry2x32_20_concat", "randint", "randint_split",
         "uniform", "uniform_split", "normal", "normal_split", "multivariate_normal",
         "multivariate_normal_split", "shuffle", "choice", "gumbel", "gumbel_split"))),

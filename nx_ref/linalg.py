@@ -1,0 +1,27 @@
+"""``nx.linalg``: Nx.LinAlg's functions, bound from the spec registry's ops of
+family ``"linalg"`` (declared in :mod:`spec.ops.linalg`) as the top-level ``nx.*``
+functions are bound in :mod:`nx_ref.api`.
+
+>>> import nx_ref as nx
+>>> nx.linalg.cholesky(nx.tensor([[4.0, 2.0], [2.0, 5.0]])).to_list()
+[[2.0, 0.0], [1.0, 2.0]]
+"""
+
+from __future__ import annotations
+
+from nx_ref.api import _bind
+
+__all__ = ["triangular_solve", "cholesky", "qr", "adjoint", "solve"]
+
+
+def _linalg(name):
+    fn = _bind(name)
+    fn.__module__ = "nx_ref.linalg"
+    return fn
+
+
+triangular_solve = _linalg("triangular_solve")
+cholesky = _linalg("cholesky")
+qr = _linalg("qr")
+adjoint = _linalg("adjoint")
+solve = _linalg("solve")
