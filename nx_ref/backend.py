@@ -328,6 +328,10 @@ class Backend:
     qr = Primitive()
     adjoint = Composite()
     solve = Composite()
+    lu = Primitive()
+    determinant = Composite()
+    invert = Composite()
+    matrix_power = Composite()
     # end of linalg
 
     # fft (issue 4): fft and ifft are primitives, the others composites as in Nx

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from nx_ref.api import _bind
 
-__all__ = ["triangular_solve", "cholesky", "qr", "adjoint", "solve"]
+__all__ = ["triangular_solve", "cholesky", "qr", "adjoint", "solve", "lu", "determinant", "invert",
+           "matrix_power"]
 
 
 def _linalg(name):
@@ -25,3 +26,7 @@ cholesky = _linalg("cholesky")
 qr = _linalg("qr")
 adjoint = _linalg("adjoint")
 solve = _linalg("solve")
+lu = _linalg("lu")
+determinant = _linalg("determinant")
+invert = _linalg("invert")
+matrix_power = _linalg("matrix_power")

@@ -130,7 +130,8 @@ TYPE = Module("Nx.Type", "nx.types", (
 
 LINALG_MODULE = Module("Nx.LinAlg", "nx.linalg", (
     ("linear algebra", tuple(
-        (n, IMPLEMENTED if n in ("cholesky", "triangular_solve", "qr", "adjoint", "solve") else LINALG) for n in (
+        (n, IMPLEMENTED if n in ("cholesky", "triangular_solve", "qr", "adjoint", "solve",
+                                    "lu", "determinant", "invert", "matrix_power") else LINALG) for n in (
             "adjoint", "cholesky", "norm", "triangular_solve", "solve", "invert", "qr", "pinv",
             "eigh", "svd", "lu", "matrix_power", "determinant", "matrix_rank",
             "least_squares"))),

@@ -13,7 +13,7 @@ import math
 
 from spec.errors import ArgumentError
 
-__all__ = ["LinalgMixin", "solve_triangular", "cholesky_matrix", "qr_matrix"]
+__all__ = ["LinalgMixin", "solve_triangular", "cholesky_matrix", "qr_matrix", "lu_matrix"]
 
 
 def _matrices(values, count, rows, cols, conv):
@@ -129,6 +129,34 @@ def qr_matrix(a, mode, eps):
     return q, r
 
 
+def lu_matrix(a):
+    """``(perm, l, u)`` of ``a`` (list of rows) by Gaussian elimination with
+    partial pivoting (the first row of largest magnitude; a zero column is not
+    eliminated): ``a[perm[k]]`` is row ``k`` of ``l @ u``.
+
+    >>> lu_matrix([[1.0, 2.0], [3.0, 4.0]])
+    ([1, 0], [[1.0, 0.0], [0.3333333333333333, 1.0]], [[3.0, 4.0], [0.0, 0.6666666666666667]])
+    """
+    n = len(a)
+    u = [list(row) for row in a]
+    zero = type(a[0][0])(0) if n else 0.0
+    low = [[zero] * n for _ in range(n)]
+    perm = list(range(n))
+    for k in range(n):
+        piv = max(range(k, n), key=lambda i: (abs(u[i][k]), -i))
+        u[k], u[piv] = u[piv], u[k]
+        low[k], low[piv] = low[piv], low[k]
+        perm[k], perm[piv] = perm[piv], perm[k]
+        low[k][k] = zero + 1
+        if u[k][k] == 0:
+            continue
+        for i in range(k + 1, n):
+            f = u[i][k] / u[k][k]
+            low[i][k] = f
+            u[i] = [zero if j == k else u[i][j] - f * u[k][j] for j in range(n)]
+    return perm, low, u
+
+
 def _sqrt(x):
     if math.isnan(x) or x < 0:
         return math.nan
@@ -167,7 +195,6 @@ class LinalgMixin:
             res.extend(v for row in cholesky_matrix(m) for v in row)
         return self.from_values(out, res)
 
-
     def qr(self, out, tensor, *, mode, eps):
         q_out, r_out = out
         conv = complex if q_out.type.is_complex else float
@@ -183,6 +210,23 @@ class LinalgMixin:
             qs = _identity_batch(q_out)
             rs = [conv(0)] * r_out.size
         return self.from_values(q_out, qs), self.from_values(r_out, rs)
+
+    def lu(self, out, tensor):
+        p_out, l_out, _ = out
+        conv = complex if l_out.type.is_complex else float
+        one = 1 if p_out.type.is_integer else conv(1)
+        n = tensor.shape[-1]
+        count = math.prod(tensor.shape[:-2])
+        ps, ls, us = [], [], []
+        for a in (_matrices(tensor.data.values(), count, n, n, conv) if n else []):
+            perm, low, up = lu_matrix(a)
+            p = [[one * 0] * n for _ in range(n)]
+            for k, row in enumerate(perm):     # a = p @ (l @ u): p[perm[k]][k] = 1
+                p[row][k] = one
+            ps.extend(v for row in p for v in row)
+            ls.extend(v for row in low for v in row)
+            us.extend(v for row in up for v in row)
+        return tuple(self.from_values(o, v) for o, v in zip(out, (ps, ls, us)))
 
 
 def _identity_batch(spec):

@@ -15,4 +15,5 @@ from spec.ops import windows, window_scatter  # noqa: F401  (window_*; window_re
 from spec.ops import diagonals, fill, statistics_extra, differences  # noqa: F401  (creation and statistics, issue 3)
 from spec.ops import fold  # noqa: F401  (nx.reduce with a user's function)
 from spec.ops import linalg  # noqa: F401  (nx.linalg, issue 4)
+from spec.ops import linalg_more  # noqa: F401  (lu, determinant, invert, matrix_power; issue 4)
 from spec.ops import fft  # noqa: F401  (fft, ifft, fft2, ifft2, rfft, irfft; issue 4)
