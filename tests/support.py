@@ -107,6 +107,16 @@ def scalar_values(type_, allow_nan=True, allow_infinity=True, min_value=None, ma
         lambda n: codec.decode(type_, n.to_bytes(nbytes, "little"))[0]).filter(ok)
 
 
+def values_of(type_, n):
+    """``n`` values of ``type_``, all distinct (bit for bit) where the type has
+    enough values, so that a value in the wrong place is seen."""
+    t = types.normalize(type_)
+    if t.bits < 8:
+        return st.lists(scalar_values(t), min_size=n, max_size=n)
+    return st.lists(scalar_values(t), min_size=n, max_size=n,
+                    unique_by=lambda v: bytes(codec.encode(t, [v])))
+
+
 def shapes(max_rank=3, max_side=4, min_side=0):
     """Small shapes, empty ones included."""
     return st.lists(st.integers(min_side, max_side), max_size=max_rank).map(tuple)

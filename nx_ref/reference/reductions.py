@@ -9,7 +9,8 @@ values; other axis sets are first transposed so that the reduced axes come last.
 from __future__ import annotations
 
 from nx_ref.backend import OpMethod
-from nx_ref.reference.storage import Buffer, cast_values, transpose_values
+from nx_ref.reference.storage import (Buffer, cast_values, fold_result, scalar_tensor,
+                                      transpose_values)
 from nx_ref.tensor import Tensor
 
 __all__ = ["reduction", "groups", "ReductionMixin"]
@@ -92,21 +93,12 @@ class ReductionMixin:
 
     def reduce(self, out, x, acc, *, axes=None, keep_axes=False, fun):
         """nx.reduce: fold each group with the user's function on scalar tensors."""
-        from nx_ref.reference.windows import _scalar
-        from spec import types, values
         vals = cast_values(x.data.values(), x.type, out.type)
-        start = values.cast(acc.data.values()[0], acc.type, out.type)
+        start = cast_values(acc.data.values(), acc.type, out.type)[0]
         res = []
         for group in groups(vals, x.shape, axes):
-            a = _scalar(self, out.type, start)
+            a = scalar_tensor(self, out.type, start)
             for v in group:
-                a = fun(_scalar(self, out.type, v), a)
-            if isinstance(a, Tensor):
-                if a.shape != ():
-                    from spec.errors import ShapeError
-                    raise ShapeError(f"nx.reduce: fun must return a scalar, got a tensor of "
-                                     f"shape {a.shape}")
-                res.append(values.cast(a.backend.to_flat_list(a)[0], a.type, out.type))
-            else:
-                res.append(values.cast(a, types.infer(a), out.type))
+                a = fun(scalar_tensor(self, out.type, v), a)
+            res.append(fold_result(a, out.type, "reduce"))
         return self.from_values(out, res)

@@ -17,7 +17,8 @@ from itertools import repeat
 
 from spec import codec, types, values
 
-__all__ = ["Buffer", "expand", "transpose_values", "strides"]
+__all__ = ["Buffer", "expand", "transpose_values", "strides", "cast_values", "scalar_tensor",
+           "fold_result"]
 
 
 class Buffer:
@@ -129,3 +130,25 @@ def cast_values(vals, from_type, to_type):
         return list(array("f", [float(v) for v in vals]))
     cast = values.cast
     return [cast(v, from_type, to_type) for v in vals]
+
+
+def scalar_tensor(backend, type_, value):
+    """A scalar reference tensor holding ``value`` (for user functions that fold
+    elements: nx.reduce, nx.window_reduce)."""
+    from spec.registry import TensorSpec
+    from nx_ref.tensor import Tensor
+    return Tensor.from_spec(TensorSpec(type_, (), ()), Buffer.from_values(type_, [value]),
+                            backend)
+
+
+def fold_result(result, type_, fname):
+    """The value, in ``type_``, of a user function's result (a scalar tensor or a
+    number); ``fname`` names the op in the error for a non-scalar result."""
+    from nx_ref.tensor import Tensor
+    if isinstance(result, Tensor):
+        if result.shape != ():
+            from spec.errors import ShapeError
+            raise ShapeError(f"nx.{fname}: fun must return a scalar, got a tensor of "
+                             f"shape {result.shape}")
+        return values.cast(result.backend.to_flat_list(result)[0], result.type, type_)
+    return values.cast(result, types.infer(result), type_)

@@ -11,11 +11,10 @@ scatters see it.
 
 from __future__ import annotations
 
-from spec import registry, types, values
-from spec.registry import TensorSpec
+from spec import registry, values
 from nx_ref.backend import OpMethod
-from nx_ref.reference.storage import Buffer, cast_values, strides as row_strides
-from nx_ref.tensor import Tensor
+from nx_ref.reference.storage import (cast_values, fold_result, scalar_tensor,
+                                      strides as row_strides)
 
 __all__ = ["WindowsMixin", "window_aggregate", "window_indices"]
 
@@ -50,9 +49,6 @@ def window_indices(shape, out_shape, *, window_dimensions, strides, padding,
     return grouped
 
 
-def _scalar(backend, type_, value):
-    return Tensor.from_spec(TensorSpec(type_, (), ()), Buffer.from_values(type_, [value]),
-                            backend)
 
 
 class window_aggregate(OpMethod):
@@ -80,7 +76,7 @@ class WindowsMixin:
         def element(i):
             t = elements.get(i)
             if t is None:
-                t = elements[i] = _scalar(self, x.type, vals[i])
+                t = elements[i] = scalar_tensor(self, x.type, vals[i])
             return t
 
         res = []
@@ -88,7 +84,7 @@ class WindowsMixin:
             a = acc
             for i in window:
                 a = fun(element(i) if i >= 0 else acc, a)
-            res.append(_to_value(a, out.type))
+            res.append(fold_result(a, out.type, "window_reduce"))
         return self.from_values(out, res)
 
     def window_scatter_max(self, out, x, source, init_value, **opts):
@@ -118,14 +114,3 @@ class WindowsMixin:
         for i, parts in added.items():
             res[i] = total([init] + parts)
         return self.from_values(out, res)
-
-
-def _to_value(result, type_):
-    """The value of ``fun``'s result (a scalar tensor or a number) in ``type_``."""
-    if isinstance(result, Tensor):
-        if result.shape != ():
-            from spec.errors import ShapeError
-            raise ShapeError(f"nx.window_reduce: fun must return a scalar, got a tensor of "
-                             f"shape {result.shape}")
-        return values.cast(result.backend.to_flat_list(result)[0], result.type, type_)
-    return values.cast(result, types.infer(result), type_)

@@ -14,7 +14,7 @@ import nx_ref as nx
 from spec import codec, types
 from spec.errors import ArgumentError, AxisError, NameError_, TypeError_
 from spec.registry import TensorSpec
-from tests.support import scalar_values
+from tests.support import values_of
 
 ALL = [t.name for t in types.ALL_TYPES]
 NAMES = ("a", "b", "c", "d")
@@ -37,16 +37,6 @@ def assert_data(t, type_, names, expected):
     assert (str(t.type), t.shape, t.names) == (type_, expected.shape, tuple(names))
     want = bytes(codec.encode(types.normalize(type_), list(expected.ravel())))
     assert nx.to_binary(t) == want
-
-
-def values_of(type_, n):
-    """``n`` values of ``type_``, all distinct (bit for bit) where the type has
-    enough values, so that a value in the wrong place is seen."""
-    t = types.normalize(type_)
-    if t.bits < 8:
-        return st.lists(scalar_values(t), min_size=n, max_size=n)
-    return st.lists(scalar_values(t), min_size=n, max_size=n,
-                    unique_by=lambda v: bytes(codec.encode(t, [v])))
 
 
 @st.composite

@@ -23,7 +23,7 @@ import nx_ref as nx
 from spec import codec, registry, types
 from spec.errors import ArgumentError, AxisError, NameError_, ShapeError, TypeError_
 from spec.registry import TensorSpec
-from tests.support import scalar_values, shapes
+from tests.support import values_of, shapes
 
 SHAPE_OPS = {"reshape", "rename", "transpose", "squeeze", "new_axis", "flatten", "reverse",
              "concatenate", "stack", "tile", "slice", "slice_along_axis", "put_slice", "split",
@@ -67,16 +67,6 @@ def assert_data(t, type_, shape, names, expected):
 
 def size(shape):
     return int(np.prod(shape, dtype=np.int64))
-
-
-def values_of(type_, n):
-    """``n`` values of ``type_``, all distinct (bit for bit) where the type has
-    enough values, so that a value in the wrong place is seen."""
-    t = types.normalize(type_)
-    if t.bits < 8:
-        return st.lists(scalar_values(t), min_size=n, max_size=n)
-    return st.lists(scalar_values(t), min_size=n, max_size=n,
-                    unique_by=lambda v: bytes(codec.encode(t, [v])))
 
 
 @st.composite
