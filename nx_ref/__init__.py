@@ -22,6 +22,8 @@ from nx_ref import linalg  # noqa: F401
 from nx_ref.shorthands import *  # noqa: F401,F403
 from nx_ref.shorthands import __all__ as _shorthands_all
 from nx_ref.interop import from_numpy, to_numpy
+from nx_ref.defn import *  # noqa: F401,F403
+from nx_ref.defn import __all__ as _defn_all
 
 __version__ = "0.1.0"
 
@@ -29,4 +31,4 @@ __all__ = list(_api_all) + list(_shorthands_all) + [
     "types", "Type", "Backend", "ReferenceBackend", "Tensor", "default_backend",
     "backend_copy", "backend_transfer", "global_default_backend", "with_default_backend",
     "constants", "linalg", "random", "from_numpy", "to_numpy",
-]
+] + list(_defn_all)

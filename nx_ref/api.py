@@ -100,7 +100,10 @@ def _materialize(op, target, specs, index, v):
     """Numbers become scalar tensors of their literal type; tensors on other
     backends move to the target backend."""
     if isinstance(v, Tensor):
-        return v if v.backend == target else _backend.backend_copy(v, target)
+        if v.backend == target:
+            return v
+        capture = getattr(target, "capture", None)     # a tracing backend keeps the tensor
+        return capture(v) if capture is not None else _backend.backend_copy(v, target)
     if isinstance(v, _NUMBER) and op.params[index].kind == "tensor":
         t = op.literal_type(specs, index)
         return target.constant(TensorSpec(t, (), ()), v)

@@ -69,8 +69,8 @@ NX = Module("Nx", "nx", (
     ) + _done("to_binary", "to_tensor", "to_flat_list", "to_list", "to_batched", "to_number",
               "to_heatmap", "serialize", "deserialize", "load_numpy!", "load_numpy_archive!")),
     ("backend", (
-        ("io_call", DEFN + " (side effects ordered in the graph)"),
-        ("runtime_call", DEFN + " (calls back into Python from compiled code)"),
+        ("io_call", IMPLEMENTED),
+        ("runtime_call", IMPLEMENTED),
     ) + _done("default_backend", "global_default_backend", "with_default_backend",
               "backend_copy", "backend_transfer") + (
         ("backend_deallocate", "not applicable in Python: memory is garbage-collected, and "
