@@ -182,10 +182,13 @@ def _normalize_axis(tensor, axis):
 def _shuffle_independent(key, tensor, axis):
     """Sorts by fresh random bits, as many rounds as make collisions unlikely
     (JAX's rule: ceil(3 * ln(size) / ln(u32 max)), computed in f32)."""
-    size = _nx.log(_nx.tensor(tensor.size))
-    rounds = _nx.ceil(_nx.divide(_nx.multiply(3, size),
-                                 _nx.log(_constants.max_finite("u32"))))
-    for _ in range(int(_nx.as_type(rounds, "u32"))):
+    from nx_ref.reference import ReferenceBackend
+    from nx_ref.backend import default_backend
+    with default_backend(ReferenceBackend()):     # static: eager even inside defn
+        size = _nx.log(_nx.tensor(tensor.size))
+        rounds = int(_nx.as_type(_nx.ceil(_nx.divide(_nx.multiply(3, size),
+                                                     _nx.log(_constants.max_finite("u32")))), "u32"))
+    for _ in range(rounds):
         keys = split(key)
         idx = _nx.argsort(_random_bits(keys[1], tensor.shape), axis=axis)
         tensor = _nx.take_along_axis(tensor, idx, axis=axis)
