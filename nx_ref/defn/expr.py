@@ -16,7 +16,10 @@ Nodes live in a :class:`Graph`:
   options the backend receives, so that evaluating a node is
   ``getattr(backend, node.op)(node.out, *args, **node.opts)``;
 - ``cond`` and ``while`` nodes hold sub-graphs in ``opts`` (see
-  :mod:`nx_ref.defn.control`); ``io_call`` nodes are side effects.
+  :mod:`nx_ref.defn.control`); ``io_call`` and ``runtime_call`` nodes are side
+  effects; ``identity``, ``stop_grad`` and ``custom_grad`` nodes return their
+  first input unchanged when run (they only matter to gradients, see
+  :mod:`nx_ref.defn.autodiff`).
 
 Equal nodes are built once (hash-consing: same op, output, inputs and options).
 A sub-graph is closed: a node of an enclosing graph used inside it becomes one
@@ -44,7 +47,7 @@ from spec.registry import TensorSpec
 from nx_ref.backend import Backend, OpMethod, Primitive
 from nx_ref.tensor import Tensor
 
-__all__ = ["Node", "Graph", "ExprBackend", "EXPR", "current_graph", "scope", "trace",
+__all__ = ["Node", "Graph", "ExprBackend", "EXPR", "current_graph", "scope", "trace", "replay",
            "node_of", "is_expr", "TracingError"]
 
 _IDS = itertools.count()
@@ -108,13 +111,14 @@ class Graph:
         self.num_inputs += 1
         return node
 
-    def add(self, op, out, args=(), opts=None, effect=False) -> Node:
-        """The node of ``op`` on ``args`` (reusing an equal one unless ``effect``)."""
+    def add(self, op, out, args=(), opts=None, effect=False, fresh=False) -> Node:
+        """The node of ``op`` on ``args`` (reusing an equal one unless ``effect``
+        or ``fresh``)."""
         opts = opts or {}
         args = tuple(tuple(self.local(x) for x in a) if isinstance(a, (tuple, list))
                      else self.local(a) for a in args)
         key = None
-        if not effect:
+        if not effect and not fresh:
             key = _key(op, out, args, opts)
             if key is not None and key in self._cache:
                 return self._cache[key]
@@ -353,6 +357,31 @@ def _install():
 
 _install()
 EXPR = ExprBackend()
+
+
+def replay(graph, inputs):
+    """Re-emit the nodes of the finished ``graph`` into the graph being traced,
+    with its parameters bound to ``inputs`` (tensors, in parameter order,
+    captures included); returns the Expr tensors of its outputs. Side-effect
+    free copies: ``io_call`` nodes pass their values through without calling
+    anything (the original nodes still do)."""
+    cur = _require_graph("replay a graph")
+    env, passthrough = {}, {}
+    for n in graph.nodes:
+        if n.op == "parameter":
+            env[n.id] = node_of(inputs[n.opts["index"]])
+        elif n.op in ("constant", "tensor"):
+            env[n.id] = cur.add(n.op, n.out, (), dict(n.opts))
+        elif n.op == "io_call":
+            passthrough[n.id] = [env[x.id] for x in n.args]
+        elif n.op == "elem" and n.args[0].id in passthrough:
+            env[n.id] = passthrough[n.args[0].id][n.opts["index"]]
+        else:
+            args = tuple(tuple(env[x.id] for x in a) if isinstance(a, tuple) else env[a.id]
+                         for a in n.args)
+            env[n.id] = cur.add(n.op, n.out, args, n.opts, effect=n.is_effect,
+                                fresh=n.op == "identity")
+    return [wrap(env[o.id]) for o in graph.outputs]
 
 
 def trace(fun, args, label="defn"):

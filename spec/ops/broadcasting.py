@@ -31,10 +31,21 @@ def _broadcast_infer(x, shape, *, axes, names):
     return TensorSpec(t, shape_of(shape), names)
 
 
+def _broadcast_grad(ops, g, out, x, *, axes):
+    # summed over the output axes the input does not map to, and over the mapped
+    # axes where the input has size 1, then reshaped back to the input's shape
+    summed = [i for i in range(out.rank) if i not in axes]
+    summed += [a for k, a in enumerate(axes) if x.shape[k] == 1 and out.shape[a] != 1]
+    if summed:
+        g = ops.sum(g, axes=sorted(summed), keep_axes=True)
+    return [ops.reshape(g, x.shape)]
+
+
 broadcast = register(Op(
     name="broadcast", family="shape",
     params=(tensor("tensor"), static("shape"), option("axes", None), option("names", None)),
     infer=_broadcast_infer, normalize=_broadcast_normalize, backend_options=("axes",),
+    grad=_broadcast_grad,
     doc="""Broadcasts a tensor to ``shape`` (a tuple, or a tensor giving its shape).
 
     By default the tensor's axes align with the last axes of ``shape``; ``axes``

@@ -40,9 +40,14 @@ def _as_type_literal(args, index):
     return target
 
 
+def _as_type_grad(ops, g, out, x):
+    # the cotangent converted back; integer inputs get none
+    return [ops.as_type(g, x.type) if x.type.is_float or x.type.is_complex else None]
+
+
 as_type = register(Op(
     name="as_type", family="conversion",
-    params=(tensor("tensor"), static("type")),
+    params=(tensor("tensor"), static("type")), grad=_as_type_grad,
     infer=lambda x, type: TensorSpec(types.normalize(type), x.shape, x.names)
     if isinstance(x, TensorSpec) else TensorSpec(types.normalize(type), (), ()),
     normalize=lambda x, type: {}, literal_type=_as_type_literal,
