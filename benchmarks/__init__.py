@@ -7,18 +7,18 @@ A new benchmark is a module declaring :class:`~benchmarks.common.Benchmark` s,
 listed in ``_MODULES`` below; a new backend is one more candidate row.
 
 >>> sorted(BENCHMARKS)
-['softmax', 'softmax_f64']
+['mlp', 'softmax', 'softmax_f64']
 >>> [b.name for b in select("all")]
-['softmax', 'softmax_f64']
+['softmax', 'softmax_f64', 'mlp']
 """
 
 from __future__ import annotations
 
-from benchmarks import softmax
+from benchmarks import mlp, softmax
 
 __all__ = ["BENCHMARKS", "select"]
 
-_MODULES = (softmax,)
+_MODULES = (softmax, mlp)
 
 BENCHMARKS = {b.name: b for module in _MODULES for b in module.BENCHMARKS}
 

@@ -8,9 +8,11 @@ every compiler runs it, and gradients of gradients work. Each node's
 cotangent is built once and shared, so the gradient of a chain of N ops has
 O(N) nodes.
 
-- Only floating (and complex) values carry gradients: a cotangent never flows
-  into a node of integer type (Nx's integer paths give zero gradients), and the
-  gradient with respect to an integer input is zero in its floating type.
+- As in Nx, gradients flow through integer values too (the gradient with
+  respect to an integer input is floating), while ops that are piecewise
+  constant (comparisons, rounding, ``argmax``, bitwise ops: the spec's
+  ``differentiable=False``) pass no gradient to their inputs. The function
+  must return a floating scalar (integer or non-scalar outputs raise).
 - ``cond`` differentiates into a ``cond`` over the same predicates whose
   branches compute the vector-Jacobian product of the chosen branch.
 - ``while`` differentiates into loops that apply the body's vector-Jacobian
@@ -29,7 +31,7 @@ O(N) nodes.
 
 from __future__ import annotations
 
-from spec import registry
+from spec import registry, types
 from spec.errors import ArgumentError, ShapeError, TypeError_
 from nx_ref.defn import expr as _expr
 from nx_ref.defn import tree as _tree
@@ -251,16 +253,26 @@ def _zeros(spec):
 
 
 def _accumulate(cot, node, g):
-    if g is None or not _is_diff(node.out if not isinstance(node.out, tuple) else node.out[0]):
+    """Add ``g`` to the cotangent of ``node``: undo implicit broadcasting, keep
+    a floating node's type (the real part for a real node), and give integer
+    nodes floating cotangents (Nx lets gradients flow through integer values)."""
+    if g is None:
         return
+    nx = _nx()
     if isinstance(g, _NUMBER):
-        g = _nx().tensor(g, type=node.out.type)
+        g = nx.tensor(g, type=node.out.type if _is_diff(node.out) else "f32")
     if g.shape != node.out.shape:
         g = _unbroadcast(g, node)
-    if g.type != node.out.type:
-        g = _nx().as_type(g, node.out.type)
+    t = node.out.type
+    if _is_diff(node.out):
+        if g.type.is_complex and not t.is_complex:
+            g = nx.real(g)
+        if g.type != t:
+            g = nx.as_type(g, t)
+    elif not _is_diff(g.spec):
+        g = nx.as_type(g, types.to_floating(g.type))
     previous = cot.get(node.id)
-    cot[node.id] = g if previous is None else _nx().add(previous, g)
+    cot[node.id] = g if previous is None else nx.add(previous, g)
 
 
 def _unbroadcast(g, node):
@@ -324,10 +336,8 @@ def _backward(node, cot, needed):
 
 def _rule(node, g, cot, needed):
     spec_op = registry.get(node.op)
-    if not spec_op.differentiable:
-        raise ArgumentError(
-            f"cannot compute gradient for nx.{node.op}: it is not differentiable. Consider "
-            f"nx.stop_grad to treat it as a constant, or nx.custom_grad to give it a gradient")
+    if not spec_op.differentiable and spec_op.family != "linalg":
+        return       # piecewise constant (comparisons, rounding, argmax, ...): zero, as Nx
     if spec_op.grad is None:
         raise ArgumentError(f"gradient not yet implemented for nx.{node.op}")
     inputs = [tuple(_expr.wrap(x) for x in a) if isinstance(a, tuple) else _expr.wrap(a)

@@ -230,7 +230,7 @@ def test_all_runs_every_benchmark(tmp_path, capsys):
     doc = json.loads(out.read_text())
     assert [b["benchmark"] for b in doc["benchmarks"]] == list(benchmarks.BENCHMARKS)
     printed = capsys.readouterr().out
-    assert all(f"{name}: softmax" in printed for name in benchmarks.BENCHMARKS)
+    assert all(f"{name}: {b.title}" in printed for name, b in benchmarks.BENCHMARKS.items())
 
 
 @pytest.mark.parametrize("argv", [["softmax", "--rounds", "0"], ["softmax", "--size", "0"],
