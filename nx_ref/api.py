@@ -31,6 +31,9 @@ def _as_input(op, param, value):
         return value
     if isinstance(value, _NUMBER):
         return value
+    from nx_ref.defn.undefined import Undefined
+    if isinstance(value, Undefined):
+        value.error()
     if hasattr(value, "__array_interface__") or hasattr(value, "__dlpack__") and not isinstance(value, Tensor):
         from nx_ref import interop
         return interop.from_numpy(value)

@@ -146,6 +146,8 @@ class Tensor:
         return int(self._scalar("int"))
 
     def __bool__(self):
+        if getattr(self.backend, "is_expr", False):
+            self.backend.truth_error()
         if self.size != 1:
             raise ArgumentError(
                 f"the truth value of a tensor of shape {self.shape} is ambiguous: only tensors "

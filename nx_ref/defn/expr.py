@@ -313,6 +313,13 @@ class ExprBackend(Backend):
             f"(nx.select, nx.cond, nx.while_loop) instead of Python conversions, or "
             f"nx.print_value / nx.io_call to see its value at run time")
 
+    def truth_error(self):
+        raise TracingError(
+            "the truth value of a tensor being traced is not known until the compiled "
+            "function runs: a Python if, while, and, or, not or assert on it works only in "
+            "an @nx.defn function whose source the rewrite can read; otherwise use nx.cond, "
+            "nx.while_loop, nx.select or nx.logical_and/or/not")
+
     def to_binary(self, tensor, limit=None):
         self._forbidden("to_binary")
 

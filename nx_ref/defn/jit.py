@@ -284,6 +284,8 @@ def _located(e):
     where = _user_frame(e.__traceback__)
     if where is None or getattr(e, "_nx_located", False) or not e.args:
         return e
+    if f"{where[0]}:{where[1]}" in str(e.args[0]):     # the message names the line already
+        return e
     e.args = (f"{e.args[0]} (in defn, at {where[0]}:{where[1]})",) + e.args[1:]
     e._nx_located = True
     return e

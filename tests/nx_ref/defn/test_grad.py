@@ -108,7 +108,7 @@ def test_bad_input_raises():
         nx.grad(lambda x: x * 2)(nx.tensor([1.0, 2.0]))
     with pytest.raises(TypeError_, match="floating-point tensor, got s32"):
         nx.grad(lambda x: nx.sum(x))(nx.tensor([1, 2]))
-    with pytest.raises(ArgumentError, match="cannot compute the gradient of nx.reduce"):
+    with pytest.raises(ArgumentError, match="cannot compute gradient for nx.reduce"):
         nx.grad(lambda x: nx.reduce(x, 0.0, lambda a, b: a + b))(nx.tensor([1.0]))
     with pytest.raises(ArgumentError, match="cannot compute gradient for nx.runtime_call"):
         nx.grad(lambda x: nx.sum(nx.runtime_call(x, x, lambda t, o: t)))(nx.tensor([1.0]))
