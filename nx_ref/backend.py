@@ -332,6 +332,12 @@ class Backend:
     determinant = Composite()
     invert = Composite()
     matrix_power = Composite()
+    eigh = Primitive()
+    svd = Primitive()
+    norm = Composite()
+    pinv = Composite()
+    least_squares = Composite()
+    matrix_rank = Composite()
     # end of linalg
 
     # fft (issue 4): fft and ifft are primitives, the others composites as in Nx

@@ -12,7 +12,7 @@ from __future__ import annotations
 from nx_ref.api import _bind
 
 __all__ = ["triangular_solve", "cholesky", "qr", "adjoint", "solve", "lu", "determinant", "invert",
-           "matrix_power"]
+           "matrix_power", "eigh", "svd", "norm", "pinv", "least_squares", "matrix_rank"]
 
 
 def _linalg(name):
@@ -30,3 +30,9 @@ lu = _linalg("lu")
 determinant = _linalg("determinant")
 invert = _linalg("invert")
 matrix_power = _linalg("matrix_power")
+eigh = _linalg("eigh")
+svd = _linalg("svd")
+norm = _linalg("norm")
+pinv = _linalg("pinv")
+least_squares = _linalg("least_squares")
+matrix_rank = _linalg("matrix_rank")

@@ -32,7 +32,6 @@ IMPLEMENTED = "implemented"
 # reasons shared by several functions
 DEFN = "issue 5: defn"
 VECTORIZATION = "vectorization: later (nx-ref tensors have no vectorized axes yet)"
-LINALG = "issue 4: nx.linalg"
 TYPE_BINARY = ("not bound: Nx's binary encodings of constants; nx.constants builds the "
                "tensor and nx.to_binary gives its bytes")
 SIGIL = "not applicable in Python: an Elixir sigil (write nx.tensor with nested lists)"
@@ -129,12 +128,9 @@ TYPE = Module("Nx.Type", "nx.types", (
 ))
 
 LINALG_MODULE = Module("Nx.LinAlg", "nx.linalg", (
-    ("linear algebra", tuple(
-        (n, IMPLEMENTED if n in ("cholesky", "triangular_solve", "qr", "adjoint", "solve",
-                                    "lu", "determinant", "invert", "matrix_power") else LINALG) for n in (
-            "adjoint", "cholesky", "norm", "triangular_solve", "solve", "invert", "qr", "pinv",
-            "eigh", "svd", "lu", "matrix_power", "determinant", "matrix_rank",
-            "least_squares"))),
+    ("linear algebra", _done(
+        "adjoint", "cholesky", "norm", "triangular_solve", "solve", "invert", "qr", "pinv",
+        "eigh", "svd", "lu", "matrix_power", "determinant", "matrix_rank", "least_squares")),
 ))
 
 RANDOM_MODULE = Module("Nx.Random", "nx.random", (

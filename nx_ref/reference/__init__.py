@@ -22,12 +22,13 @@ from nx_ref.reference.shape import ShapeMixin
 from nx_ref.reference.sorting import SortingMixin
 from nx_ref.reference.windows import WindowsMixin, window_aggregate
 from nx_ref.reference.linalg import LinalgMixin
+from nx_ref.reference.linalg_decomp import LinalgDecompMixin
 from nx_ref.reference.fft import FFTMixin
 
 __all__ = ["ReferenceBackend"]
 
 
-class ReferenceBackend(CreationMixin, ElementwiseMixin, SelectionMixin, ReductionMixin, IndexingMixin, ContractionMixin, ShapeMixin, SortingMixin, WindowsMixin, LinalgMixin, FFTMixin, Backend):
+class ReferenceBackend(CreationMixin, ElementwiseMixin, SelectionMixin, ReductionMixin, IndexingMixin, ContractionMixin, ShapeMixin, SortingMixin, WindowsMixin, LinalgMixin, LinalgDecompMixin, FFTMixin, Backend):
     """The default backend: plain Python, exact rounding into each output type."""
 
     priority = 0  # any other backend takes over its tensors
@@ -145,7 +146,7 @@ class ReferenceBackend(CreationMixin, ElementwiseMixin, SelectionMixin, Reductio
     # weighted_mean, median, mode, covariance and diff are composites inherited from Backend
     # end of creation and statistics
 
-    # linalg (issue 4): methods of LinalgMixin
+    # linalg (issue 4): methods of LinalgMixin (eigh and svd: LinalgDecompMixin)
     # end of linalg
 
     # fft (issue 4): fft and ifft are methods of FFTMixin; fft2, ifft2, rfft and irfft

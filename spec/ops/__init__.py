@@ -16,4 +16,5 @@ from spec.ops import diagonals, fill, statistics_extra, differences  # noqa: F40
 from spec.ops import fold  # noqa: F401  (nx.reduce with a user's function)
 from spec.ops import linalg  # noqa: F401  (nx.linalg, issue 4)
 from spec.ops import linalg_more  # noqa: F401  (lu, determinant, invert, matrix_power; issue 4)
+from spec.ops import linalg_decomp, linalg_norm  # noqa: F401  (eigh, svd; norm, pinv, least_squares, matrix_rank)
 from spec.ops import fft  # noqa: F401  (fft, ifft, fft2, ifft2, rfft, irfft; issue 4)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spec import types
 from spec.errors import ArgumentError
 from spec.ops.linalg import RTOL, _ACCEPTS, _check_type, _spec
-from spec.registry import Op, TensorSpec, option, register, tensor
+from spec.registry import Op, TensorSpec, register, static, tensor
 
 __all__ = ["lu", "determinant", "invert", "matrix_power", "SINGULAR_EPS"]
 
@@ -260,13 +260,14 @@ invert = register(Op(
 
 # -- matrix_power -----------------------------------------------------------------------
 
-def _mp_normalize(a, *, power):
+def _mp_normalize(a, power):
+    # power is positional (static) as in Nx; it reaches the composite as an option
     if isinstance(power, bool) or not isinstance(power, int):
         raise ArgumentError(f"matrix_power/2 expects an integer power, got: {power!r}")
     return dict(power=power)
 
 
-def _mp_infer(a, *, power):
+def _mp_infer(a, given_power=None, *, power):
     a = _spec(a)
     if a.rank < 2 or a.shape[-1] != a.shape[-2]:
         raise ArgumentError("matrix_power/2 expects a square matrix or a batch of square "
@@ -298,18 +299,20 @@ def _matrix_power(nx, a, *, power):
 
 matrix_power = register(Op(
     name="matrix_power", family="linalg",
-    params=(tensor("tensor"), option("power", None, "the integer exponent; negative powers "
-                                                     "take powers of the inverse")),
+    params=(tensor("tensor"), static("power", doc="the integer exponent; negative powers "
+                                                  "take powers of the inverse")),
     infer=_mp_infer, normalize=_mp_normalize, composite=_matrix_power, differentiable=False,
+    backend_options=("power",),
     doc="""The square matrix (or each matrix of a batch) raised to the integer
     ``power`` by repeated matrix products (square and multiply). ``power=0``
     gives identity matrices of type s32, as Nx's ``Nx.eye(shape)`` does, whatever
     the input's type; a positive power keeps the type and names (integer
     products wrap); a negative power is the power of :func:`invert`, in the
-    floating type, with no names. ``power`` is a keyword here (Nx takes it
-    positionally): the frontend hands only tensors and options to composites.
+    floating type, with no names. ``power`` is positional as in Nx (it may
+    also be given by keyword); ``normalize`` hands it to backends as the
+    option ``power``.
 
-    >>> nx.linalg.matrix_power(nx.tensor([[1, 2], [3, 4]]), power=0)
+    >>> nx.linalg.matrix_power(nx.tensor([[1, 2], [3, 4]]), 0)
     #Nx.Tensor<
       s32[2][2]
       [
@@ -317,7 +320,7 @@ matrix_power = register(Op(
         [0, 1]
       ]
     >
-    >>> nx.linalg.matrix_power(nx.tensor([[1, 2], [3, 4]]), power=6)
+    >>> nx.linalg.matrix_power(nx.tensor([[1, 2], [3, 4]]), 6)
     #Nx.Tensor<
       s32[2][2]
       [
@@ -325,9 +328,9 @@ matrix_power = register(Op(
         [12555, 18298]
       ]
     >
-    >>> nx.linalg.matrix_power(nx.eye(3), power=65535).to_list()
+    >>> nx.linalg.matrix_power(nx.eye(3), 65535).to_list()
     [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
-    >>> nx.linalg.matrix_power(nx.iota((2, 2, 2)), power=3).to_list()
+    >>> nx.linalg.matrix_power(nx.iota((2, 2, 2)), 3).to_list()
     [[[6, 11], [22, 39]], [[514, 615], [738, 883]]]
     >>> nx.linalg.matrix_power(nx.tensor([[1, 2], [3, 4]]), power=-1)
     #Nx.Tensor<
@@ -340,7 +343,7 @@ matrix_power = register(Op(
 
     Errors:
 
-    >>> nx.linalg.matrix_power(nx.tensor([[1, 2], [3, 4], [5, 6]]), power=1)
+    >>> nx.linalg.matrix_power(nx.tensor([[1, 2], [3, 4], [5, 6]]), 1)
     Traceback (most recent call last):
     ...
     spec.errors.ArgumentError: matrix_power/2 expects a square matrix or a batch of square matrices, got tensor with shape: (3, 2)
