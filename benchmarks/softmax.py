@@ -108,6 +108,20 @@ def _jitted_softmax(nx, t):
     return _JITTED["f"](t)
 
 
+def _c_candidate():
+    from benchmarks.common import Candidate
+
+    def setup(inputs):
+        import nx_ref as nx
+        import nx_codegen
+        f = nx.jit(lambda x: nx_softmax(nx, x), compiler=nx_codegen.C)
+        t = nx.from_numpy(inputs[0], backend=nx_codegen.CBackend())
+        return f, t
+    return Candidate("nx_codegen.C (jit)", setup=setup, run=lambda s: s[0](s[1]),
+                     result=lambda t: t.to_numpy(),
+                     note="nx.jit(seed expression, compiler=nx_codegen.C): two fused C loops")
+
+
 def _candidates():
     return [
         python_candidate("python loop", plain_softmax,
@@ -120,6 +134,7 @@ def _candidates():
                      note="e = nx.exp(t); e / nx.sum(e)"),
         nx_candidate("nx_ref defn, reference", _jitted_softmax, _reference_backend,
                      note="nx.jit of the seed expression: the graph shares exp, the Evaluator runs it"),
+        _c_candidate(),
         numpy_candidate("numpy", xp_softmax),
         jax_candidate("jax.jit (cpu)", xp_softmax),
     ]

@@ -1,2 +1,15 @@
-"""Code generation for nx_ref: the defn graph lowered to fused loop kernels,
-rendered as C (cffi) and OpenCL C (pyopencl). Not built yet."""
+"""nx_codegen: the Expr graph lowered into fused loop kernels, rendered as C
+(built with cffi) and, later, OpenCL.
+
+``nx.jit(f, compiler=nx_codegen.C)`` compiles a defn into C kernels;
+``nx.default_backend(nx_codegen.CBackend())`` runs eager ops the same way.
+
+>>> import nx_ref as nx, nx_codegen
+>>> nx.jit(lambda x: x * 2 + 1, compiler=nx_codegen.C)(nx.tensor([1, 2])).to_list()
+[3, 5]
+"""
+
+from nx_codegen.c.backend import CBackend
+from nx_codegen.c.compiler import C
+
+__all__ = ["C", "CBackend"]

@@ -1,0 +1,191 @@
+"""``nx_codegen.C``: the defn compiler that runs graphs as fused C kernels.
+
+``compile(graph)`` lowers the graph (:mod:`nx_codegen.lower`), renders every
+kernel into one C source (:mod:`nx_codegen.c.render`), builds it once through
+the disk cache (:mod:`nx_codegen.c.build`) and returns a function running the
+steps over numpy arrays: kernels get the arrays' buffers without copies; the
+nodes without a kernel yet (the *host fallback*: listed by
+:func:`coverage`) run on the reference backend, and ``cond`` / ``while``
+nodes run their sub-graphs, each compiled the same way, from the host.
+
+>>> import nx_ref as nx, nx_codegen
+>>> f = nx.jit(lambda x: nx.exp(x) / nx.sum(nx.exp(x)), compiler=nx_codegen.C)
+>>> f(nx.tensor([1.0, 2.0, 3.0])).to_list()
+[0.09003057330846786, 0.2447284758090973, 0.6652409434318542]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nx_ref.defn.compiler import Compiler
+from nx_ref.tensor import Tensor
+from nx_codegen import ir
+from nx_codegen.c import render
+from nx_codegen.lower import lower
+
+__all__ = ["C", "CTarget", "coverage"]
+
+_ALIASES = ("identity", "stop_grad", "custom_grad")
+
+
+class CTarget:
+    """What the C renderer computes in kernels (see :func:`render.supports`)."""
+
+    def supports(self, node):
+        return render.supports(node)
+
+
+def _dtype(type_name):
+    from nx_ref import interop
+    return interop.numpy_dtype(type_name)
+
+
+def _array(t):
+    """The numpy array of a tensor (its own data for C tensors, no copy)."""
+    data = t.data
+    if isinstance(data, np.ndarray):
+        return data
+    from nx_ref import interop
+    return interop.to_numpy(t)
+
+
+class C(Compiler):
+    """Compile graphs into C kernels (see the module docstring). ``threads``
+    bounds the OpenMP threads of a kernel (default: the machine's cores)."""
+
+    def __init__(self, threads=None):
+        self.threads = threads
+
+    def compile(self, graph):
+        return _Executable(graph, self).run
+
+    def __repr__(self):
+        return "nx_codegen.C()" if self.threads is None else f"nx_codegen.C(threads={self.threads})"
+
+
+class _Executable:
+    def __init__(self, graph, compiler):
+        from nx_codegen.c.backend import CBackend
+        self.graph = graph
+        self.program = lower(graph, CTarget())
+        self.backend = CBackend()
+        self.subs = {}
+        kernels = self.program.kernels()
+        self.lib = None
+        if kernels:
+            from nx_codegen.c import build
+            source = render.render_program(self.program)
+            cdef = "\n".join(f"void {k.name}(void *const *b);" for k in kernels)
+            self.lib = build.load(source, cdef, flags=["-lmvec"] if render.HAS_MVEC else None)
+        self.calls = []
+        types_of = self.program.buffers
+        for step in self.program.steps:
+            if isinstance(step, ir.Kernel):
+                self.calls.append(("kernel", step, render.kernel_buffers(step),
+                                   getattr(self.lib.lib, step.name)))
+            else:
+                self.calls.append(("host", step, None, None))
+        self.types_of = types_of
+        self.compiler = compiler
+
+    def run(self, args, hooks=None):
+        env = {}
+        for name, t in zip(self.program.params, args):
+            env[name] = np.ascontiguousarray(_array(t))
+        for name, t in self.program.constants.items():
+            env[name] = np.ascontiguousarray(_array(t))
+        ffi = self.lib.ffi if self.lib is not None else None
+        for kind, step, names, fn in self.calls:
+            if kind == "kernel":
+                for n in step.writes():
+                    if n not in env:
+                        b = self.types_of[n]
+                        env[n] = np.empty(b.shape, _dtype(b.type))
+                ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(env[n], require_writable=False))
+                                            for n in names])
+                fn(ptrs)
+            else:
+                self.host(step, env, hooks or {})
+        return [self.backend.wrap(self.graph.outputs[i].out, env[name])
+                for i, name in enumerate(self.program.outputs)]
+
+    def host(self, step, env, hooks):
+        node = step.node
+        values = [tuple(self.tensor(env[x], n) for x, n in zip(a, node.args[i]))
+                  if isinstance(a, tuple) else self.tensor(env[a], node.args[i])
+                  for i, a in enumerate(step.inputs)]
+        result = _run_node(node, values, hooks, self)
+        outs = result if isinstance(node.out, tuple) else (result,)
+        for name, t in zip(step.outputs, outs):
+            env[name] = np.ascontiguousarray(_array(t))
+
+    def tensor(self, array, node):
+        return self.backend.wrap(node.out, array)
+
+    def sub(self, graph):
+        if id(graph) not in self.subs:
+            self.subs[id(graph)] = _Executable(graph, self.compiler)
+        return self.subs[id(graph)]
+
+
+def _run_node(node, values, hooks, exe):
+    """One graph node on the host, with tensors of the C backend in and out."""
+    from nx_ref.reference import ReferenceBackend
+    op = node.op
+    if op == "constant":
+        return exe.backend.constant(node.out, node.opts["value"])
+    if op == "elem":
+        return values[0][node.opts["index"]]
+    if op in _ALIASES:
+        return values[0]
+    if op == "cond":
+        k = node.opts["num_preds"]
+        branches = node.opts["branches"]
+        chosen = next((i for i in range(k) if _truth(values[i])), len(branches) - 1)
+        start = k + sum(len(g.captures) for g in branches[:chosen])
+        g = branches[chosen]
+        return tuple(exe.sub(g).run(values[start:start + len(g.captures)], hooks))
+    if op == "while":
+        cond, body = node.opts["condition"], node.opts["body"]
+        n = cond.num_inputs
+        state = list(values[:n])
+        cc, bc = values[n:n + len(cond.captures)], values[n + len(cond.captures):]
+        c, b = exe.sub(cond), exe.sub(body)
+        while _truth(c.run(state + list(cc), hooks)[0]):
+            state = b.run(state + list(bc), hooks)
+        return tuple(state)
+    if op in ("io_call", "runtime_call"):
+        from nx_ref.defn.evaluator import _Plan
+        return _Plan.step(_Plan.__new__(_Plan), node, {x.id: v for x, v in zip(node.args, values)},
+                          [], exe.backend, hooks)
+    ref = ReferenceBackend()
+    moved = [[_to_ref(x, ref) for x in v] if isinstance(v, tuple) else _to_ref(v, ref) for v in values]
+    result = getattr(ref, op)(node.out, *moved, **node.opts)
+    if isinstance(result, tuple):
+        return tuple(exe.backend.wrap(r.spec, _array(r)) for r in result)
+    return exe.backend.wrap(result.spec, _array(result))
+
+
+def _to_ref(t, ref):
+    from nx_ref import interop
+    moved = interop.from_numpy(_array(t), backend=ref)
+    return Tensor.from_spec(t.spec, moved.data, ref)
+
+
+def _truth(t):
+    return bool(_array(t).reshape(-1)[0] != 0)
+
+
+def coverage(graph):
+    """``(kernel node count, host node ops)`` of a graph: which nodes the C
+    backend runs as kernels and which fall back to the host.
+
+    >>> import nx_ref as nx
+    >>> from nx_ref.defn.expr import trace
+    >>> coverage(trace(lambda x: nx.sort(nx.exp(x)), [nx.template((3,), "f32")]))
+    (1, ['sort'])
+    """
+    program = lower(graph, CTarget())
+    hosts = [s.node.op for s in program.steps if isinstance(s, ir.HostStep)]
+    return len(program.kernels()), hosts

@@ -1,0 +1,357 @@
+"""Render kernels of the :mod:`nx_codegen.ir` as C.
+
+Each kernel becomes ``void <name>(void *const *b)``: the buffers it touches,
+in the order of :func:`kernel_buffers`, arrive in ``b``. The loops are written
+so that gcc vectorises them without ``-ffast-math``: collapsed to one index
+where every offset allows it, scalar temporaries shared, reductions of
+floating values accumulated in double (``f32``) under ``#pragma omp simd
+reduction`` (which permits reassociation for that loop only), and the spec's
+semantics kept for NaN, infinities, -0.0 and integer wrap-around.
+
+This version computes the byte-aligned real types (f32, f64 and the 8 to 64
+bit integers); :func:`supports` tells the lowering which nodes it can take.
+
+>>> from nx_codegen import ir
+>>> k = ir.Kernel("k0", outer=(4,), stores=(ir.Store("y", ir.Index("o"), ir.Elem("exp", (ir.Load("x", ir.Index("o"), "f32"),), "f32", "f32")),))
+>>> print(render_kernel(k, {"x": "f32", "y": "f32"}))
+void k0(void *const *b) {
+  const float *restrict x = b[0];
+  float *restrict y = b[1];
+  #pragma omp simd
+  for (int64_t o = 0; o < 4; o++) {
+    const int64_t o0 = o;
+    const float t0 = x[o];
+    const float t1 = (float)nx_v_exp((double)t0);
+    y[o] = t1;
+  }
+}
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import math
+import re
+
+from spec import registry
+from nx_codegen import ir
+
+__all__ = ["CTYPES", "supports", "render_kernel", "kernel_buffers", "render_program", "HEADER"]
+
+CTYPES = {"f32": "float", "f64": "double", "s8": "int8_t", "s16": "int16_t", "s32": "int32_t",
+          "s64": "int64_t", "u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t"}
+_UNSIGNED = {"s8": "uint8_t", "s16": "uint16_t", "s32": "uint32_t", "s64": "uint64_t"}
+_INT_LIMITS = {"s8": (-2**7, 2**7 - 1), "s16": (-2**15, 2**15 - 1), "s32": (-2**31, 2**31 - 1),
+               "s64": (-2**63, 2**63 - 1), "u8": (0, 2**8 - 1), "u16": (0, 2**16 - 1),
+               "u32": (0, 2**32 - 1), "u64": (0, 2**64 - 1)}
+
+# glibc's libmvec has vector versions of these double functions. f32 values compute
+# through them in double ("omp declare simd" on an alias of the libm symbol, so that
+# gcc vectorises the loop without -ffast-math, which would break NaN and -0.0): a
+# few ULPs of double are far below half an ULP of f32. f64 values keep the scalar
+# libm functions, which are within the spec's 1 ULP.
+MVEC = ("acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "cos", "cosh", "erf", "erfc",
+        "exp", "expm1", "log", "log10", "log1p", "log2", "sin", "sinh", "tan", "tanh")
+HAS_MVEC = ctypes.util.find_library("mvec") is not None
+_DECLARE_SIMD = "".join(f"#pragma omp declare simd notinbranch\nextern double nx_v_{f}(double) "
+                        f"__asm__(\"{f}\");\n" for f in MVEC) if HAS_MVEC else ""
+
+HEADER = r"""#include <stdint.h>
+#include <math.h>
+""" + _DECLARE_SIMD + r"""static inline float nx_maxf(float a, float b) { return (a != a || b != b) ? a + b : (a > b || (a == b && !signbit(a))) ? a : b; }
+static inline double nx_max(double a, double b) { return (a != a || b != b) ? a + b : (a > b || (a == b && !signbit(a))) ? a : b; }
+static inline float nx_minf(float a, float b) { return (a != a || b != b) ? a + b : (a < b || (a == b && signbit(a))) ? a : b; }
+static inline double nx_min(double a, double b) { return (a != a || b != b) ? a + b : (a < b || (a == b && signbit(a))) ? a : b; }
+"""
+
+_FLOAT_UNARY = {"exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos",
+                "tan": "tan", "tanh": "tanh", "sinh": "sinh", "cosh": "cosh", "expm1": "expm1",
+                "log1p": "log1p", "atan": "atan", "asin": "asin", "acos": "acos",
+                "asinh": "asinh", "acosh": "acosh", "atanh": "atanh", "cbrt": "cbrt",
+                "erf": "erf", "erfc": "erfc", "abs": "fabs"}
+_COMPARE = {"equal": "==", "not_equal": "!=", "less": "<", "less_equal": "<=", "greater": ">",
+            "greater_equal": ">="}
+_ARITH = {"add": "+", "subtract": "-", "multiply": "*"}
+
+
+def _is_float(t):
+    return t in ("f32", "f64")
+
+
+def _is_int(t):
+    return t in _INT_LIMITS
+
+
+def supports(node) -> bool:
+    """Whether this renderer computes the element-wise ``node`` (its op on its
+    compute and output types)."""
+    types_used = {str(node.out.type)} | {str(x.out.type) for x in node.inputs()}
+    if not types_used <= set(CTYPES):
+        return False
+    op = node.op
+    if op in ("as_type", "constant", "select"):
+        return True
+    out = str(node.out.type)
+    if op in _FLOAT_UNARY or op in ("divide", "sigmoid", "rsqrt", "log2", "log10"):
+        return _is_float(out) and (op != "abs" or True)
+    if op in _ARITH or op in ("negate", "max", "min"):
+        return True
+    if op in _COMPARE:
+        return True
+    if op in ("logical_and", "logical_or", "logical_not", "logical_xor"):
+        return True
+    return False
+
+
+class _Body:
+    """Statements of one loop body, with shared temporaries."""
+
+    def __init__(self, types_of, indent):
+        self.types_of, self.indent = types_of, indent
+        self.lines, self.temps, self.count = [], {}, [0]
+
+    def emit(self, ctype, text):
+        name = f"t{self.count[0]}"
+        self.count[0] += 1
+        self.lines.append(f"{self.indent}const {ctype} {name} = {text};")
+        return name
+
+    def value(self, e):
+        if e in self.temps:
+            return self.temps[e]
+        if isinstance(e, ir.Const):
+            text = _const(e.value, e.type)
+            self.temps[e] = text
+            return text
+        if isinstance(e, ir.Load):
+            name = self.emit(CTYPES[e.type], f"{e.buffer}[{e.offset}]")
+        elif isinstance(e, ir.Cast):
+            src = _type_of(e.arg)
+            inner = self.value(e.arg)
+            if src == e.type:
+                self.temps[e] = inner
+                return inner
+            name = self.emit(CTYPES[e.type], _cast(inner, src, e.type))
+        elif isinstance(e, ir.Acc):
+            name = f"acc{e.index}_out"
+        else:
+            args = [self.value(a) for a in e.args]
+            name = self.emit(CTYPES[e.type], _elem(e.op, args, e.compute, e.type))
+        self.temps[e] = name
+        return name
+
+
+def _type_of(e):
+    return e.type
+
+
+def _const(value, t):
+    if _is_float(t):
+        v = float(value) if not isinstance(value, str) else float(value)
+        if math.isnan(v):
+            return "NAN" if t == "f64" else "((float)NAN)"
+        if math.isinf(v):
+            return ("-" if v < 0 else "") + ("INFINITY" if t == "f32" else "((double)INFINITY)")
+        text = repr(v)
+        return text + "f" if t == "f32" else text
+    v = int(value)
+    lo, hi = _INT_LIMITS[t]
+    v = (v - lo) % (hi - lo + 1) + lo
+    if t == "s64" and v == lo:
+        return "INT64_MIN"
+    suffix = "ULL" if t == "u64" else ("LL" if t == "s64" else "")
+    return f"(({CTYPES[t]}){v}{suffix})"
+
+
+def _cast(x, src, dst):
+    c = CTYPES[dst]
+    if _is_float(src) and _is_int(dst):
+        lo, hi = _INT_LIMITS[dst]
+        # truncation toward zero; NaN gives 0; out of range saturates (spec.values.cast)
+        return (f"({x} != {x} ? ({c})0 : {x} <= {float(lo)!r} ? ({c}){_const(lo, dst)} : "
+                f"{x} >= {float(hi + 1)!r} ? ({c}){_const(hi, dst)} : ({c}){x})")
+    return f"({c}){x}"
+
+
+def _elem(op, args, compute, out):
+    c = CTYPES[compute]
+    suffix = "f" if compute == "f32" else ""
+    if op in _ARITH:
+        if _is_int(compute) and compute in _UNSIGNED:
+            u = _UNSIGNED[compute]
+            return f"({c})(({u}){args[0]} {_ARITH[op]} ({u}){args[1]})"
+        return f"({c})({args[0]} {_ARITH[op]} {args[1]})"
+    if op == "negate":
+        if compute in _UNSIGNED:
+            return f"({c})(({_UNSIGNED[compute]})0 - ({_UNSIGNED[compute]}){args[0]})"
+        return f"({c})(-{args[0]})"
+    if op == "divide":
+        return f"{args[0]} / {args[1]}"
+    if op in ("max", "min"):
+        if _is_float(compute):
+            return f"nx_{op}{suffix}({args[0]}, {args[1]})"
+        cmp = ">" if op == "max" else "<"
+        return f"({args[0]} {cmp} {args[1]} ? {args[0]} : {args[1]})"
+    if op in _COMPARE:
+        return f"(uint8_t)({args[0]} {_COMPARE[op]} {args[1]})"
+    if op == "select":
+        return f"({args[0]} != 0 ? {args[1]} : {args[2]})"
+    if op == "logical_not":
+        return f"(uint8_t)({args[0]} == 0)"
+    if op in ("logical_and", "logical_or", "logical_xor"):
+        sym = {"logical_and": "&&", "logical_or": "||", "logical_xor": "!="}[op]
+        return f"(uint8_t)(({args[0]} != 0) {sym} ({args[1]} != 0))"
+    vector = compute == "f32" and HAS_MVEC
+    if op == "sigmoid":      # in double, so that exp(-x) cannot overflow before the division
+        exp = "nx_v_exp" if vector else "exp"
+        return f"({c})(1.0 / (1.0 + {exp}(-(double){args[0]})))"
+    if op == "rsqrt":
+        return f"1 / sqrt{suffix}({args[0]})"
+    fname = _FLOAT_UNARY.get(op, op if op in ("log2", "log10") else None)
+    if fname is not None and vector and fname in MVEC:
+        return f"(float)nx_v_{fname}((double){args[0]})"
+    if fname is not None:
+        return f"{fname}{suffix}({args[0]})"
+    raise NotImplementedError(f"the C renderer has no rule for {op} on {compute}")
+
+
+def kernel_buffers(kernel) -> list:
+    """The buffers a kernel touches, in argument order: read-only ones first
+    (sorted), then written ones (sorted)."""
+    reads = sorted(kernel.loads() - kernel.writes())
+    return reads + sorted(kernel.writes())
+
+
+_VARS = re.compile(r"\b([or])(\d+)\b")
+
+
+def _uses_dims(texts, letter):
+    return any(m.group(1) == letter for t in texts for m in _VARS.finditer(t))
+
+
+def _loops(letter, shape, flat, indent):
+    """(opening lines, closing lines, inner indent) of the loops over ``shape``."""
+    if flat or len(shape) <= 1:
+        n = math.prod(shape)
+        return [f"{indent}for (int64_t {letter} = 0; {letter} < {n}; {letter}++) {{"] + \
+            ([f"{indent}  const int64_t {letter}0 = {letter};"] if len(shape) == 1 else []), \
+            [f"{indent}}}"], indent + "  "
+    opening, closing = [], []
+    ind = indent
+    for k, n in enumerate(shape):
+        opening.append(f"{ind}for (int64_t {letter}{k} = 0; {letter}{k} < {n}; {letter}{k}++) {{")
+        closing.insert(0, f"{ind}}}")
+        ind += "  "
+    strides, acc = [], 1
+    for n in reversed(shape):
+        strides.insert(0, acc)
+        acc *= n
+    lin = " + ".join(f"{letter}{k} * {s}" if s != 1 else f"{letter}{k}" for k, s in enumerate(strides))
+    opening.append(f"{ind}const int64_t {letter} = {lin};")
+    return opening, closing, ind
+
+
+def _offsets(kernel):
+    texts = [str(s.offset) for s in kernel.stores + kernel.inner_stores]
+    for root in [a.value for a in kernel.accs] + [s.value for s in kernel.stores + kernel.inner_stores]:
+        texts += [str(e.offset) for e in ir.walk(root) if isinstance(e, ir.Load)]
+    return texts
+
+
+_COMBINE = {"add": "{a} + {v}", "multiply": "{a} * {v}"}
+
+
+def _acc_type(r):
+    if _is_float(r.type) and r.combine == "add":
+        return "double"
+    if r.type == "f32" and r.combine in ("add", "multiply"):
+        return "double"
+    if _is_int(r.type) and r.combine in ("add", "multiply"):
+        return "uint64_t"
+    return CTYPES[r.type]
+
+
+def _compensated(r):
+    """f64 sums are compensated (Neumaier), so that they stay within the spec's
+    1 ULP of the exact sum under cancellation; f32 sums accumulate in double
+    (per vector lane), which vectorises."""
+    return r.combine == "add" and r.type == "f64"
+
+
+def _acc_update(r, acc, v):
+    if _compensated(r):
+        return (f"{{ const double s_ = {acc} + (double){v}; "
+                f"{acc}_c += fabs({acc}) >= fabs((double){v}) ? ({acc} - s_) + (double){v} "
+                f": ((double){v} - s_) + {acc}; {acc} = s_; }}")
+    if r.combine in ("add", "multiply"):
+        return f"{acc} = {acc} {'+' if r.combine == 'add' else '*'} ({_acc_type(r)}){v};"
+    cmp = ">" if r.combine == "max" else "<"
+    if _is_float(r.type):
+        return f"{acc} = ({v} != {v} || {v} {cmp} {acc}) ? {v} : {acc};"
+    return f"{acc} = ({v} {cmp} {acc}) ? {v} : {acc};"
+
+
+def _acc_init(r):
+    if r.combine in ("add", "multiply"):
+        return "0" if r.combine == "add" else "1"
+    t = r.type
+    if _is_float(t):
+        return _const(float(r.init), t)
+    lo, hi = _INT_LIMITS[t]
+    return _const(lo if r.combine == "max" else hi, t)
+
+
+def render_kernel(kernel, types_of) -> str:
+    """The C function of one kernel; ``types_of`` maps buffer names to types."""
+    names = kernel_buffers(kernel)
+    writes = kernel.writes()
+    lines = [f"void {kernel.name}(void *const *b) {{"]
+    for i, n in enumerate(names):
+        const = "" if n in writes else "const "
+        lines.append(f"  {const}{CTYPES[types_of[n]]} *restrict {n} = b[{i}];")
+    texts = _offsets(kernel)
+    outer_flat = not _uses_dims(texts, "o")
+    inner_flat = not _uses_dims(texts, "r")
+    open_o, close_o, ind = _loops("o", kernel.outer, outer_flat, "  ")
+    if not kernel.accs and outer_flat:
+        lines.append("  #pragma omp simd")
+    lines += open_o
+    counter = [0]
+    if kernel.accs:
+        for j, r in enumerate(kernel.accs):
+            lines.append(f"{ind}{_acc_type(r)} acc{j} = {_acc_init(r)};")
+            if _compensated(r):
+                lines.append(f"{ind}double acc{j}_c = 0;")
+        open_r, close_r, ind2 = _loops("r", kernel.inner, inner_flat, ind)
+        simd = [f"{ind}#pragma omp simd reduction({'+' if r.combine == 'add' else '*'}:acc{j}"
+                + (f", acc{j}_c" if _compensated(r) else "") + ")"
+                for j, r in enumerate(kernel.accs) if r.combine in ("add", "multiply")]
+        if simd and inner_flat and len(kernel.accs) == 1:
+            lines += simd
+        lines += open_r
+        body = _Body(types_of, ind2)
+        body.count = counter
+        for s in kernel.inner_stores:
+            body.lines.append(f"{ind2}{s.buffer}[{s.offset}] = {body.value(s.value)};")
+        for j, r in enumerate(kernel.accs):
+            body.lines.append(f"{ind2}{_acc_update(r, f'acc{j}', body.value(r.value))}")
+        lines += body.lines + close_r
+        for j, r in enumerate(kernel.accs):
+            total = f"(isfinite(acc{j}_c) ? acc{j} + acc{j}_c : acc{j})" if _compensated(r) else f"acc{j}"
+            lines.append(f"{ind}const {CTYPES[r.type]} acc{j}_out = ({CTYPES[r.type]}){total};")
+    body = _Body(types_of, ind)
+    body.count = counter
+    for s in kernel.stores:
+        body.lines.append(f"{ind}{s.buffer}[{s.offset}] = {body.value(s.value)};")
+    lines += body.lines + close_o + ["}"]
+    return "\n".join(lines)
+
+
+def render_program(program) -> str:
+    """The C source of every kernel of a program, with the shared header."""
+    types_of = {n: b.type for n, b in program.buffers.items()}
+    return HEADER + "\n" + "\n\n".join(render_kernel(k, types_of) for k in program.kernels()) + "\n"
+
+
+def _op_exists(name):   # used by tests: every op named here is a registry op
+    return registry.get(name) is not None

@@ -1,0 +1,176 @@
+"""nx_codegen.C: fusion on the lowered IR, and results the spec accepts for the
+element-wise ops, reductions and index ops the C kernels compute, generated
+from the registry; the rest through the host fallback."""
+
+import math
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import nx_ref as nx
+import nx_codegen
+from spec import registry, types
+from nx_ref.defn.expr import trace
+from nx_codegen import ir
+from nx_codegen.c import render
+from nx_codegen.c.compiler import CTarget, coverage
+from nx_codegen.lower import lower
+from tests.support import assert_close, scalar_values
+
+C_TYPES = sorted(render.CTYPES)
+
+
+def _tensor(vals, t, shape=None):
+    """A tensor of ``vals`` (possibly none) of type ``t`` and ``shape``."""
+    shape = (len(vals),) if shape is None else shape
+    if not vals:
+        return nx.broadcast(nx.tensor(0, type=t), shape)
+    return nx.reshape(nx.tensor(vals, type=t), shape)
+
+
+def softmax(t):
+    return nx.exp(t) / nx.sum(nx.exp(t))
+
+
+def test_softmax_is_two_loops():
+    program = lower(trace(softmax, [nx.template((1000,), "f32")]), CTarget())
+    kernels = program.kernels()
+    assert len(program.steps) == 2 and len(kernels) == 2
+    first, second = kernels
+    assert first.accs and len(first.inner_stores) == 1 and not second.accs
+    exps = [e for k in kernels for root in [a.value for a in k.accs] + [s.value for s in k.inner_stores + k.stores]
+            for e in ir.walk(root) if isinstance(e, ir.Elem) and e.op == "exp"]
+    assert len(set(exps)) == 1        # exp computed once, in the first loop
+
+
+def test_index_ops_are_index_arithmetic_not_copies():
+    def f(x):
+        y = nx.transpose(nx.reshape(x, (3, 4)))[1:3]
+        return nx.reverse(nx.broadcast(y, (2, 2, 3)), axes=[2]) * 2
+    program = lower(trace(f, [nx.template((12,), "f32")]), CTarget())
+    assert len(program.steps) == 1
+    x = nx.iota((12,), type="f32")
+    assert nx.jit(f, compiler=nx_codegen.C)(x).to_list() == f(x).to_list()
+
+
+def _supported(name, t):
+    arity = registry.get(name).extras["arity"]
+    g = trace(lambda *a: getattr(nx, name)(*a), [nx.template((3,), t)] * arity)
+    return coverage(g)[1] == []
+
+
+def _elementwise_ops():
+    """Per type, the element-wise ops whose kernels the C target renders."""
+    out = {}
+    for name, op in registry.all_ops().items():
+        if op.family != "elementwise" or name in ("select", "clip"):
+            continue
+        for t in C_TYPES:
+            if types.normalize(t) in op.accepts and _supported(name, t):
+                out.setdefault(t, []).append(name)
+    return out
+
+
+ELEMENTWISE = _elementwise_ops()
+N = 7
+
+
+def test_the_c_target_covers_the_core_element_wise_ops():
+    names = set(ELEMENTWISE["f32"])
+    assert {"add", "subtract", "multiply", "divide", "exp", "log", "tanh", "max", "min",
+            "less", "negate", "sigmoid"} <= names
+
+
+@pytest.mark.parametrize("t", C_TYPES)
+@settings(max_examples=25)
+@given(data=st.data())
+def test_element_wise_ops_agree_with_the_reference(t, data):
+    """Every supported op of a type in one compiled function (one build per type)."""
+    ops = ELEMENTWISE[t]
+    x = _tensor(data.draw(st.lists(scalar_values(t), min_size=N, max_size=N)), t)
+    y = _tensor(data.draw(st.lists(scalar_values(t), min_size=N, max_size=N)), t)
+
+    def every_op(a, b):
+        return tuple(getattr(nx, name)(*([a, b][:registry.get(name).extras["arity"]])) for name in ops)
+    got = nx.jit(every_op, compiler=nx_codegen.C)(x, y)
+    for name, g, w in zip(ops, got, every_op(x, y)):
+        assert g.spec == w.spec, name
+        assert_close(w.type, g.to_flat_list(), w.to_flat_list(),
+                     ulps=registry.get(name).tolerance.get(str(w.type), 0), context=f"{name} {t}")
+
+
+CASES = [((2, 3), None, False), ((2, 3), [1], True), ((2, 3), [0], False), ((3, 2, 2), [0, 2], False),
+         ((0,), None, False), ((2, 0), [1], True), ((), None, False)]
+
+
+@pytest.mark.parametrize("t", C_TYPES)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_reductions_agree_with_the_reference(t, data):
+    """sum, product, reduce_max and reduce_min over several shapes and axes, in one build."""
+    finite = t in ("f32", "f64")
+    xs = []
+    for shape, _, _ in CASES:
+        size = math.prod(shape)
+        vals = data.draw(st.lists(scalar_values(t, allow_nan=not finite, allow_infinity=not finite,
+                                                min_value=-8 if finite else None,
+                                                max_value=8 if finite else None),
+                                  min_size=size, max_size=size))
+        xs.append(_tensor(vals, t, shape))
+
+    def every_reduction(*inputs):
+        return tuple(getattr(nx, r)(x, axes=axes, keep_axes=keep)
+                     for x, (_, axes, keep) in zip(inputs, CASES)
+                     for r in ("sum", "product", "reduce_max", "reduce_min"))
+    got = nx.jit(every_reduction, compiler=nx_codegen.C)(*xs)
+    names = [r for _ in CASES for r in ("sum", "product", "reduce_max", "reduce_min")]
+    for name, g, w in zip(names, got, every_reduction(*xs)):
+        assert g.spec == w.spec
+        assert_close(w.type, g.to_flat_list(), w.to_flat_list(),
+                     ulps=registry.get(name).tolerance.get(t, 0), context=f"{name} {t}")
+
+
+def test_special_values_and_wrap_around():
+    f = nx.jit(lambda a, b: (a + b, a * b, nx.max(a, b), nx.min(a, b), a < b), compiler=nx_codegen.C)
+    a = nx.tensor([float("nan"), float("inf"), -0.0, 0.0, 1.0])
+    b = nx.tensor([1.0, float("-inf"), 0.0, -0.0, float("nan")])
+    for got, want in zip(f(a, b), (a + b, a * b, nx.max(a, b), nx.min(a, b), a < b)):
+        assert got.to_binary() == want.to_binary()
+    i = nx.tensor([127, -128, 100], type="s8")
+    assert nx.jit(lambda x: x + x, compiler=nx_codegen.C)(i).to_list() == (i + i).to_list()
+    u = nx.tensor([0, 1, 2**64 - 1], type="u64")
+    assert nx.jit(lambda x: -x, compiler=nx_codegen.C)(u).to_list() == nx.negate(u).to_list()
+    f2i = nx.tensor([float("nan"), 3.9e9, -3.9e9, -2.5, 2.5])
+    assert nx.jit(lambda x: nx.as_type(x, "s32"), compiler=nx_codegen.C)(f2i).to_list() == \
+        nx.as_type(f2i, "s32").to_list()
+
+
+def test_control_flow_hooks_and_host_ops():
+    seen = []
+
+    def f(x):
+        def body(s):
+            i, acc = s
+            acc = nx.io_call(nx.sort(acc * 2 - 1), seen.append)
+            return i + 1, acc
+        return nx.while_loop(lambda s: s[0] < 3, body, (0, x))[1]
+    x = nx.tensor([3.0, 1.0, 2.0])
+    got = nx.jit(f, compiler=nx_codegen.C)(x)
+    assert got.to_list() == nx.jit(f)(x).to_list()
+    assert len(seen) == 6
+
+
+def test_c_backend_eager_ops():
+    b = nx_codegen.CBackend()
+    t = nx.tensor([[1.0, 2.0], [3.0, 4.0]], backend=b)
+    assert t.backend == b
+    assert nx.sum(t * 2, axes=[1]).to_list() == [6.0, 14.0]
+    assert nx.dot(t, t).to_list() == [[7.0, 10.0], [15.0, 22.0]]      # host fallback
+    r = nx.backend_transfer(nx.exp(t), nx.ReferenceBackend)
+    assert r.backend == nx.ReferenceBackend() and r.shape == (2, 2)
+
+
+def test_bad_input_raises_before_any_c_runs():
+    f = nx.jit(lambda a, b: a + b, compiler=nx_codegen.C)
+    with pytest.raises(ValueError, match="cannot broadcast"):
+        f(nx.tensor([1.0, 2.0]), nx.tensor([1.0, 2.0, 3.0]))
