@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = ["Index", "Const", "Load", "Elem", "Cast", "Acc", "Reduce", "Store", "Kernel",
-           "HostStep", "Buffer", "Program", "walk"]
+           "Extern", "HostStep", "Buffer", "Program", "walk"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,18 @@ class Kernel:
 
 
 @dataclass(frozen=True)
+class Extern:
+    """A kernel written by a dedicated renderer for one graph node (a dot, a
+    sort, ...: see :mod:`nx_codegen.c.externs`): its C function takes the
+    ``inputs`` buffers, then the ``outputs`` buffers."""
+
+    name: str
+    node: object
+    inputs: tuple
+    outputs: tuple
+
+
+@dataclass(frozen=True)
 class HostStep:
     """Run graph node ``node`` on the host: inputs are buffer names (a tuple
     of names for a list parameter), outputs one buffer per output spec."""
@@ -165,6 +177,9 @@ class Program:
 
     def kernels(self):
         return [s for s in self.steps if isinstance(s, Kernel)]
+
+    def externs(self):
+        return [s for s in self.steps if isinstance(s, Extern)]
 
 
 def walk(expr):

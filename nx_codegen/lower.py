@@ -17,7 +17,9 @@ Fusion rules (what makes two passes of the seed's softmax):
   instead of by a kernel of its own.
 
 The target (``supports(node) -> bool``) says which element-wise nodes its
-renderer can compute; everything else runs as a :class:`~nx_codegen.ir.HostStep`.
+renderer can compute; ``extern(node) -> bool``, when the target has it, which
+other nodes have a dedicated kernel (an :class:`~nx_codegen.ir.Extern` step);
+everything else runs as a :class:`~nx_codegen.ir.HostStep`.
 
 >>> import nx_ref as nx
 >>> from nx_ref.defn.expr import trace
@@ -282,7 +284,11 @@ class _Lowering:
                             for a in n.args)
                 outs = tuple(self.buffer_of_spec(n, i, s) for i, s in enumerate(n.out)) \
                     if isinstance(n.out, tuple) else (self.buffer(n),)
-                p.steps.append(ir.HostStep(n, ins, outs))
+                extern = getattr(self.target, "extern", None)
+                if extern is not None and extern(n):
+                    p.steps.append(ir.Extern(f"x{len(p.steps)}", n, ins, outs))
+                else:
+                    p.steps.append(ir.HostStep(n, ins, outs))
         p.outputs = [self.buffer(o) for o in self.graph.outputs]
         return p
 

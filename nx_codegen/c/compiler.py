@@ -30,10 +30,15 @@ _ALIASES = ("identity", "stop_grad", "custom_grad")
 
 
 class CTarget:
-    """What the C renderer computes in kernels (see :func:`render.supports`)."""
+    """What the C renderer computes in kernels (see :func:`render.supports`) and
+    which nodes have dedicated kernels (:mod:`nx_codegen.c.externs`)."""
 
     def supports(self, node):
         return render.supports(node)
+
+    def extern(self, node):
+        from nx_codegen.c import externs
+        return externs.supports(node)
 
 
 def _dtype(type_name):
@@ -71,7 +76,7 @@ class _Executable:
         self.program = lower(graph, CTarget())
         self.backend = CBackend()
         self.subs = {}
-        kernels = self.program.kernels()
+        kernels = self.program.kernels() + self.program.externs()
         self.lib = None
         if kernels:
             from nx_codegen.c import build
@@ -83,6 +88,10 @@ class _Executable:
         for step in self.program.steps:
             if isinstance(step, ir.Kernel):
                 self.calls.append(("kernel", step, render.kernel_buffers(step),
+                                   getattr(self.lib.lib, step.name)))
+            elif isinstance(step, ir.Extern):
+                names = [x for a in step.inputs for x in (a if isinstance(a, tuple) else (a,))]
+                self.calls.append(("kernel", step, names + list(step.outputs),
                                    getattr(self.lib.lib, step.name)))
             else:
                 self.calls.append(("host", step, None, None))
@@ -98,7 +107,7 @@ class _Executable:
         ffi = self.lib.ffi if self.lib is not None else None
         for kind, step, names, fn in self.calls:
             if kind == "kernel":
-                for n in step.writes():
+                for n in (step.writes() if isinstance(step, ir.Kernel) else step.outputs):
                     if n not in env:
                         b = self.types_of[n]
                         env[n] = np.empty(b.shape, _dtype(b.type))

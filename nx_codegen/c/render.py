@@ -348,9 +348,13 @@ def render_kernel(kernel, types_of) -> str:
 
 
 def render_program(program) -> str:
-    """The C source of every kernel of a program, with the shared header."""
+    """The C source of every kernel of a program (fused loops and dedicated
+    kernels), with the shared header."""
+    from nx_codegen.c import externs
     types_of = {n: b.type for n, b in program.buffers.items()}
-    return HEADER + "\n" + "\n\n".join(render_kernel(k, types_of) for k in program.kernels()) + "\n"
+    parts = [render_kernel(k, types_of) for k in program.kernels()]
+    parts += [externs.render(x, types_of) for x in program.externs()]
+    return HEADER + "\n" + "\n\n".join(parts) + "\n"
 
 
 def _op_exists(name):   # used by tests: every op named here is a registry op

@@ -1,0 +1,36 @@
+"""Dedicated C kernels for single graph nodes that are not loop fusions: dot,
+and later sort, gather, scatter, cumulative and window ops.
+
+A module providing one calls :func:`register` with the op name, a
+``supports(node) -> bool`` (types, shapes, options it handles) and a
+``render(name, node, types_of) -> str`` returning the C source of ``void
+name(void *const *b)``, whose ``b`` holds the node's input buffers (in the
+node's argument order, list parameters flattened), then its output buffers.
+The lowering turns a supported node into an :class:`~nx_codegen.ir.Extern`
+step; the others stay on the host fallback.
+
+>>> sorted(EXTERNS) == sorted(set(EXTERNS))
+True
+"""
+
+from __future__ import annotations
+
+__all__ = ["EXTERNS", "register", "supports", "render"]
+
+EXTERNS: dict = {}
+
+
+def register(op, supports, render):
+    """Add the dedicated kernel of ``op`` (see the module docstring)."""
+    EXTERNS[op] = (supports, render)
+
+
+def supports(node) -> bool:
+    """Whether a dedicated kernel computes ``node``."""
+    entry = EXTERNS.get(node.op)
+    return entry is not None and entry[0](node)
+
+
+def render(step, types_of) -> str:
+    """The C source of an :class:`~nx_codegen.ir.Extern` step."""
+    return EXTERNS[step.node.op][1](step.name, step.node, types_of)
