@@ -16,6 +16,8 @@ nodes run their sub-graphs, each compiled the same way, from the host.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from nx_ref.defn.compiler import Compiler
@@ -97,6 +99,8 @@ class _Executable:
                 self.calls.append(("host", step, None, None))
         self.types_of = types_of
         self.compiler = compiler
+        self.results = set(self.program.outputs)
+        self.pool = threading.local()     # intermediates, allocated once per thread and reused
 
     def run(self, args, hooks=None):
         env = {}
@@ -109,8 +113,7 @@ class _Executable:
             if kind == "kernel":
                 for n in (step.writes() if isinstance(step, ir.Kernel) else step.outputs):
                     if n not in env:
-                        b = self.types_of[n]
-                        env[n] = np.empty(b.shape, _dtype(b.type))
+                        env[n] = self.allocate(n)
                 ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(env[n], require_writable=False))
                                             for n in names])
                 fn(ptrs)
@@ -118,6 +121,18 @@ class _Executable:
                 self.host(step, env, hooks or {})
         return [self.backend.wrap(self.graph.outputs[i].out, env[name])
                 for i, name in enumerate(self.program.outputs)]
+
+    def allocate(self, name):
+        """A fresh array for an output; a reused one for an intermediate."""
+        b = self.types_of[name]
+        if name in self.results:
+            return np.empty(b.shape, _dtype(b.type))
+        arrays = getattr(self.pool, "arrays", None)
+        if arrays is None:
+            arrays = self.pool.arrays = {}
+        if name not in arrays:
+            arrays[name] = np.empty(b.shape, _dtype(b.type))
+        return arrays[name]
 
     def host(self, step, env, hooks):
         node = step.node
