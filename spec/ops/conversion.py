@@ -41,8 +41,15 @@ def _as_type_literal(args, index):
 
 
 def _as_type_grad(ops, g, out, x):
-    # the cotangent converted back; integer inputs get none
-    return [ops.as_type(g, x.type) if x.type.is_float or x.type.is_complex else None]
+    # as in Nx the cotangent passes through unchanged, integer inputs included
+    # (Nx's grad of sum(as_type(s32 [1, 2, 3], f32)) is [1.0, 1.0, 1.0]); the
+    # reverse pass gives it x's type, the real part for a real x
+    return [g]
+
+
+def _bitcast_grad(ops, g, out, x):
+    # Nx passes the cotangent through bitcast as if it were the identity
+    return [g]
 
 
 as_type = register(Op(
@@ -114,7 +121,7 @@ def _bitcast_infer(x, type):
 
 bitcast = register(Op(
     name="bitcast", family="conversion",
-    params=(tensor("tensor"), static("type")),
+    params=(tensor("tensor"), static("type")), grad=_bitcast_grad,
     infer=_bitcast_infer, normalize=lambda x, type: {},
     doc="""Reinterprets the bits of each element as another real type of the same
     bit size (complex types are not supported, as in Nx).
@@ -147,5 +154,4 @@ bitcast = register(Op(
     ...
     spec.errors.TypeError_: nx.bitcast/2 does not support complex inputs, got: c64
     """,
-    differentiable=False,
 ))

@@ -38,8 +38,11 @@ def _infer(x, acc, _fun, *, axes, keep_axes, type, fun):
 
 
 def _no_grad(ops, g, out, *args, **opts):
-    raise ArgumentError("cannot compute the gradient of nx.reduce: use the named reductions "
-                        "(nx.sum, nx.reduce_max, ...) or a while loop")
+    # Nx's message: reduce folds with an arbitrary function, which has no rule
+    raise ArgumentError("cannot compute gradient for nx.reduce/4. If you are computing the "
+                        "sum, product or similar, use the named reductions (nx.sum, "
+                        "nx.product, ...); otherwise consider nx.stop_grad (making it the "
+                        "identity) or nx.custom_grad (giving it a proper gradient)")
 
 
 reduce = register(Op(

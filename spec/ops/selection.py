@@ -153,11 +153,13 @@ def _clip(x, min, max):
 
 def _clip_grad(ops, g, out, x, min, max):
     # Values on a bound pass the gradient to x; a bound gets it only where it is
-    # strictly exceeded (min also needs min < max, as it is then the result).
+    # strictly exceeded (min also needs min < max, as it is then the result), as
+    # in Nx. Unlike Nx, max also gets it wherever max < min: the result is then
+    # max whatever x is (Nx's rule gives every input zero there).
     inside = ops.logical_and(ops.greater_equal(x, min), ops.less_equal(x, max))
     below = ops.logical_and(ops.greater(min, x), ops.less(min, max))
-    return [ops.select(inside, g, 0.0), ops.select(below, g, 0.0),
-            ops.select(ops.less(max, x), g, 0.0)]
+    not_above = ops.logical_and(ops.greater_equal(max, x), ops.greater_equal(max, min))
+    return [ops.select(inside, g, 0.0), ops.select(below, g, 0.0), ops.select(not_above, 0.0, g)]
 
 
 clip = register(Op(
