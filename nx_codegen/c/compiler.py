@@ -114,8 +114,8 @@ class _Executable:
                 for n in (step.writes() if isinstance(step, ir.Kernel) else step.outputs):
                     if n not in env:
                         env[n] = self.allocate(n)
-                ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(env[n], require_writable=False))
-                                            for n in names])
+                ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(
+                    env[n].reshape(-1).view(np.uint8), require_writable=False)) for n in names])
                 fn(ptrs)
             else:
                 self.host(step, env, hooks or {})

@@ -40,6 +40,10 @@ __all__ = ["CTYPES", "supports", "render_kernel", "kernel_buffers", "render_prog
 
 CTYPES = {"f32": "float", "f64": "double", "s8": "int8_t", "s16": "int16_t", "s32": "int32_t",
           "s64": "int64_t", "u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t"}
+# f16, bf16 and the f8 types compute in float and round on every result, as the
+# spec rounds each op's result into its output type (nx_codegen.c.prelude)
+SMALL = ("f16", "bf16", "f8", "f8_e4m3fn")
+COMPUTE = dict(CTYPES, **{t: "float" for t in SMALL})
 _UNSIGNED = {"s8": "uint8_t", "s16": "uint16_t", "s32": "uint32_t", "s64": "uint64_t"}
 _INT_LIMITS = {"s8": (-2**7, 2**7 - 1), "s16": (-2**15, 2**15 - 1), "s32": (-2**31, 2**31 - 1),
                "s64": (-2**63, 2**63 - 1), "u8": (0, 2**8 - 1), "u16": (0, 2**16 - 1),
@@ -86,7 +90,7 @@ def supports(node) -> bool:
     """Whether this renderer computes the element-wise ``node`` (its op on its
     compute and output types)."""
     types_used = {str(node.out.type)} | {str(x.out.type) for x in node.inputs()}
-    if not types_used <= set(CTYPES):
+    if not types_used <= set(COMPUTE):
         return False
     op = node.op
     if op in ("as_type", "constant", "select"):
@@ -120,23 +124,30 @@ class _Body:
         if e in self.temps:
             return self.temps[e]
         if isinstance(e, ir.Const):
-            text = _const(e.value, e.type)
+            text = _const(e.value, "f32" if e.type in SMALL else e.type)
             self.temps[e] = text
             return text
         if isinstance(e, ir.Load):
-            name = self.emit(CTYPES[e.type], f"{e.buffer}[{e.offset}]")
+            load = f"nx_load_{e.type}({e.buffer}, {e.offset})" if e.type in SMALL \
+                else f"{e.buffer}[{e.offset}]"
+            name = self.emit(COMPUTE[e.type], load)
         elif isinstance(e, ir.Cast):
             src = _type_of(e.arg)
             inner = self.value(e.arg)
             if src == e.type:
                 self.temps[e] = inner
                 return inner
-            name = self.emit(CTYPES[e.type], _cast(inner, src, e.type))
+            name = self.emit(COMPUTE[e.type], _cast(inner, src, e.type))
         elif isinstance(e, ir.Acc):
             name = f"acc{e.index}_out"
         else:
             args = [self.value(a) for a in e.args]
-            name = self.emit(CTYPES[e.type], _elem(e.op, args, e.compute, e.type))
+            compute = "f32" if e.compute in SMALL else e.compute
+            out = "f32" if e.type in SMALL else e.type
+            text = _elem(e.op, args, compute, out)
+            if e.type in SMALL:
+                text = f"nx_cast_f32_{e.type}({text})"
+            name = self.emit(COMPUTE[e.type], text)
         self.temps[e] = name
         return name
 
@@ -164,6 +175,8 @@ def _const(value, t):
 
 
 def _cast(x, src, dst):
+    if src in SMALL or dst in SMALL:
+        return f"nx_cast_{src}_{dst}({x})"
     c = CTYPES[dst]
     if _is_float(src) and _is_int(dst):
         lo, hi = _INT_LIMITS[dst]
@@ -262,8 +275,11 @@ _COMBINE = {"add": "{a} + {v}", "multiply": "{a} * {v}"}
 
 
 def _acc_type(r):
-    if _is_float(r.type) and r.combine == "add":
+    if (_is_float(r.type) or r.type in SMALL) and r.combine in ("add", "multiply") \
+            and (r.type != "f64" or r.combine == "add"):
         return "double"
+    if r.type in SMALL:
+        return "float"
     if r.type == "f32" and r.combine in ("add", "multiply"):
         return "double"
     if _is_int(r.type) and r.combine in ("add", "multiply"):
@@ -286,7 +302,7 @@ def _acc_update(r, acc, v):
     if r.combine in ("add", "multiply"):
         return f"{acc} = {acc} {'+' if r.combine == 'add' else '*'} ({_acc_type(r)}){v};"
     cmp = ">" if r.combine == "max" else "<"
-    if _is_float(r.type):
+    if _is_float(r.type) or r.type in SMALL:
         return f"{acc} = ({v} != {v} || {v} {cmp} {acc}) ? {v} : {acc};"
     return f"{acc} = ({v} {cmp} {acc}) ? {v} : {acc};"
 
@@ -295,8 +311,8 @@ def _acc_init(r):
     if r.combine in ("add", "multiply"):
         return "0" if r.combine == "add" else "1"
     t = r.type
-    if _is_float(t):
-        return _const(float(r.init), t)
+    if _is_float(t) or t in SMALL:
+        return _const(float(r.init), "f32" if t in SMALL else t)
     lo, hi = _INT_LIMITS[t]
     return _const(lo if r.combine == "max" else hi, t)
 
@@ -308,7 +324,9 @@ def render_kernel(kernel, types_of) -> str:
     lines = [f"void {kernel.name}(void *const *b) {{"]
     for i, n in enumerate(names):
         const = "" if n in writes else "const "
-        lines.append(f"  {const}{CTYPES[types_of[n]]} *restrict {n} = b[{i}];")
+        t = types_of[n]
+        storage = _prelude().TYPES[t].storage if t in SMALL else CTYPES[t]
+        lines.append(f"  {const}{storage} *restrict {n} = b[{i}];")
     texts = _offsets(kernel)
     outer_flat = not _uses_dims(texts, "o")
     inner_flat = not _uses_dims(texts, "r")
@@ -332,19 +350,33 @@ def render_kernel(kernel, types_of) -> str:
         body = _Body(types_of, ind2)
         body.count = counter
         for s in kernel.inner_stores:
-            body.lines.append(f"{ind2}{s.buffer}[{s.offset}] = {body.value(s.value)};")
+            body.lines.append(f"{ind2}{_store(s, body.value(s.value), types_of)}")
         for j, r in enumerate(kernel.accs):
             body.lines.append(f"{ind2}{_acc_update(r, f'acc{j}', body.value(r.value))}")
         lines += body.lines + close_r
         for j, r in enumerate(kernel.accs):
             total = f"(isfinite(acc{j}_c) ? acc{j} + acc{j}_c : acc{j})" if _compensated(r) else f"acc{j}"
-            lines.append(f"{ind}const {CTYPES[r.type]} acc{j}_out = ({CTYPES[r.type]}){total};")
+            if r.type in SMALL:
+                total = f"nx_cast_f64_{r.type}((double){total})"
+            lines.append(f"{ind}const {COMPUTE[r.type]} acc{j}_out = ({COMPUTE[r.type]}){total};")
     body = _Body(types_of, ind)
     body.count = counter
     for s in kernel.stores:
-        body.lines.append(f"{ind}{s.buffer}[{s.offset}] = {body.value(s.value)};")
+        body.lines.append(f"{ind}{_store(s, body.value(s.value), types_of)}")
     lines += body.lines + close_o + ["}"]
     return "\n".join(lines)
+
+
+def _prelude():
+    from nx_codegen.c import prelude
+    return prelude
+
+
+def _store(store, value, types_of):
+    t = types_of[store.buffer]
+    if t in SMALL:
+        return f"nx_store_{t}({store.buffer}, {store.offset}, {value});"
+    return f"{store.buffer}[{store.offset}] = {value};"
 
 
 def render_program(program) -> str:
@@ -354,7 +386,9 @@ def render_program(program) -> str:
     types_of = {n: b.type for n, b in program.buffers.items()}
     parts = [render_kernel(k, types_of) for k in program.kernels()]
     parts += [externs.render(x, types_of) for x in program.externs()]
-    return HEADER + "\n" + "\n\n".join(parts) + "\n"
+    small = sorted({t for t in types_of.values() if t in SMALL})
+    prelude = _prelude().prelude_for(small + ["f32", "f64"]) if small else ""
+    return HEADER + prelude + "\n" + "\n\n".join(parts) + "\n"
 
 
 def _op_exists(name):   # used by tests: every op named here is a registry op

@@ -17,7 +17,7 @@ from nx_codegen.c.compiler import CTarget, coverage
 from nx_codegen.lower import lower
 from tests.support import assert_close, scalar_values
 
-C_TYPES = sorted(render.CTYPES)
+C_TYPES = sorted(render.COMPUTE)
 
 
 def _tensor(vals, t, shape=None):
