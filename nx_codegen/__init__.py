@@ -9,7 +9,14 @@
 [3, 5]
 """
 
-from nx_codegen.c.backend import CBackend
-from nx_codegen.c.compiler import C
+import os as _os
+
+# OpenMP workers sleep instead of spinning when they wait: on a machine shared
+# with other busy processes, spinning threads make a parallel kernel many times
+# slower than one thread (libgomp reads this when it is first loaded)
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from nx_codegen.c.backend import CBackend  # noqa: E402
+from nx_codegen.c.compiler import C  # noqa: E402
 
 __all__ = ["C", "CBackend"]

@@ -16,6 +16,7 @@ nodes run their sub-graphs, each compiled the same way, from the host.
 
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
@@ -62,7 +63,19 @@ class C(Compiler):
     bounds the OpenMP threads of a kernel (default: the machine's cores)."""
 
     def __init__(self, threads=None):
+        if threads is not None and (not isinstance(threads, int) or threads < 1):
+            raise ValueError(f"nx_codegen.C: threads must be a positive integer, got {threads!r}")
         self.threads = threads
+
+    def thread_count(self) -> int:
+        """The threads of a large kernel: ``threads``, else ``NX_CODEGEN_THREADS``,
+        else the CPUs this process may run on."""
+        if self.threads is not None:
+            return self.threads
+        env = os.environ.get("NX_CODEGEN_THREADS")
+        if env:
+            return max(1, int(env))
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
     def compile(self, graph):
         return _Executable(graph, self).run
@@ -82,7 +95,7 @@ class _Executable:
         self.lib = None
         if kernels:
             from nx_codegen.c import build
-            source = render.render_program(self.program)
+            source = render.render_program(self.program, compiler.thread_count())
             cdef = "\n".join(f"void {k.name}(void *const *b);" for k in kernels)
             self.lib = build.load(source, cdef, flags=["-lmvec"] if render.HAS_MVEC else None)
         self.calls = []

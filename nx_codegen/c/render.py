@@ -317,8 +317,14 @@ def _acc_init(r):
     return _const(lo if r.combine == "max" else hi, t)
 
 
-def render_kernel(kernel, types_of) -> str:
-    """The C function of one kernel; ``types_of`` maps buffer names to types."""
+PARALLEL_MIN = 1 << 16     # elements below which a kernel runs on one thread
+
+
+def render_kernel(kernel, types_of, threads=1) -> str:
+    """The C function of one kernel; ``types_of`` maps buffer names to types.
+    With ``threads`` > 1, a kernel of at least :data:`PARALLEL_MIN` elements
+    splits its outer loop (or, for a reduction to few values, its inner loop)
+    over that many OpenMP threads."""
     names = kernel_buffers(kernel)
     writes = kernel.writes()
     lines = [f"void {kernel.name}(void *const *b) {{"]
@@ -331,8 +337,14 @@ def render_kernel(kernel, types_of) -> str:
     outer_flat = not _uses_dims(texts, "o")
     inner_flat = not _uses_dims(texts, "r")
     open_o, close_o, ind = _loops("o", kernel.outer, outer_flat, "  ")
+    parallel = threads > 1 and kernel.size >= PARALLEL_MIN
+    outer_size = math.prod(kernel.outer)
+    par_outer = parallel and (outer_size >= 4 * threads or not kernel.accs)
+    par = f" num_threads({threads}) schedule(static)"
     if not kernel.accs and outer_flat:
-        lines.append("  #pragma omp simd")
+        lines.append("  #pragma omp parallel for simd" + par if par_outer else "  #pragma omp simd")
+    elif par_outer:
+        lines.append("  #pragma omp parallel for" + par)
     lines += open_o
     counter = [0]
     if kernel.accs:
@@ -341,7 +353,9 @@ def render_kernel(kernel, types_of) -> str:
             if _compensated(r):
                 lines.append(f"{ind}double acc{j}_c = 0;")
         open_r, close_r, ind2 = _loops("r", kernel.inner, inner_flat, ind)
-        simd = [f"{ind}#pragma omp simd reduction({'+' if r.combine == 'add' else '*'}:acc{j}"
+        par_inner = parallel and not par_outer and inner_flat and len(kernel.accs) == 1
+        head = f"parallel for simd{par}" if par_inner else "simd"
+        simd = [f"{ind}#pragma omp {head} reduction({'+' if r.combine == 'add' else '*'}:acc{j}"
                 + (f", acc{j}_c" if _compensated(r) else "") + ")"
                 for j, r in enumerate(kernel.accs) if r.combine in ("add", "multiply")]
         if simd and inner_flat and len(kernel.accs) == 1:
@@ -379,12 +393,12 @@ def _store(store, value, types_of):
     return f"{store.buffer}[{store.offset}] = {value};"
 
 
-def render_program(program) -> str:
+def render_program(program, threads=1) -> str:
     """The C source of every kernel of a program (fused loops and dedicated
     kernels), with the shared header."""
     from nx_codegen.c import externs
     types_of = {n: b.type for n, b in program.buffers.items()}
-    parts = [render_kernel(k, types_of) for k in program.kernels()]
+    parts = [render_kernel(k, types_of, threads) for k in program.kernels()]
     parts += [externs.render(x, types_of) for x in program.externs()]
     small = sorted({t for t in types_of.values() if t in SMALL})
     prelude = _prelude().prelude_for(small + ["f32", "f64"]) if small else ""
