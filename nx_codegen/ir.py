@@ -28,6 +28,7 @@ r1, ...`` (inner), or ``o``/``r`` for a loop collapsed to one dimension.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 __all__ = ["Index", "Const", "Load", "Elem", "Cast", "Acc", "Reduce", "Store", "Kernel",
@@ -121,10 +122,7 @@ class Kernel:
 
     @property
     def size(self) -> int:
-        n = 1
-        for d in self.outer + self.inner:
-            n *= d
-        return n
+        return math.prod(self.outer + self.inner)
 
 
 @dataclass(frozen=True)
@@ -157,10 +155,7 @@ class Buffer:
 
     @property
     def size(self) -> int:
-        n = 1
-        for d in self.shape:
-            n *= d
-        return n
+        return math.prod(self.shape)
 
 
 @dataclass

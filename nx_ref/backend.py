@@ -29,7 +29,7 @@ import contextvars
 from spec import registry
 from spec.errors import ArgumentError
 
-__all__ = ["Backend", "Primitive", "Composite", "OpMethod", "default_backend", "global_default_backend",
+__all__ = ["Backend", "Primitive", "Composite", "OpMethod", "define_primitives", "default_backend", "global_default_backend",
            "with_default_backend", "pick_backend", "backend_transfer", "backend_copy",
            "IncompatibleBackendsError"]
 
@@ -91,6 +91,27 @@ class Composite(OpMethod):
             import nx_ref
             return op.composite(nx_ref, *args, **opts)
         return run
+
+
+def define_primitives(cls, method_class):
+    """Give ``cls`` a ``method_class()`` descriptor (an :class:`OpMethod`) for
+    every primitive of the protocol: how a backend that handles every op the
+    same way (the tracing backend, a compiling backend) defines them all.
+
+    >>> class Echo(OpMethod):
+    ...     def bind(self, backend, op):
+    ...         return lambda out, *args, **opts: op.name
+    >>> class EchoBackend(Backend):
+    ...     pass
+    >>> define_primitives(EchoBackend, Echo)
+    >>> EchoBackend().exp(None, None)
+    'exp'
+    """
+    for name in registry.all_ops():
+        if isinstance(Backend.__dict__.get(name), Primitive):
+            method = method_class()
+            method.__set_name__(cls, name)
+            setattr(cls, name, method)
 
 
 class Backend:

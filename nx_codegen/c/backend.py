@@ -15,7 +15,7 @@ import threading
 import numpy as np
 
 from spec import values as _values
-from nx_ref.backend import Backend, OpMethod, Primitive
+from nx_ref.backend import Backend, OpMethod, define_primitives
 from nx_ref.tensor import Tensor
 
 __all__ = ["CBackend"]
@@ -104,13 +104,4 @@ def _values_type(number):
     return types.infer(number)
 
 
-def _install():
-    from spec import registry
-    for name in registry.all_ops():
-        if isinstance(Backend.__dict__.get(name), Primitive):
-            method = _Compiled()
-            method.__set_name__(CBackend, name)
-            setattr(CBackend, name, method)
-
-
-_install()
+define_primitives(CBackend, _Compiled)

@@ -44,7 +44,7 @@ import math
 from spec import types as _types
 from spec.errors import ArgumentError
 from spec.registry import TensorSpec
-from nx_ref.backend import Backend, OpMethod, Primitive
+from nx_ref.backend import Backend, OpMethod, define_primitives
 from nx_ref.tensor import Tensor
 
 __all__ = ["Node", "Graph", "ExprBackend", "EXPR", "current_graph", "scope", "trace", "replay",
@@ -353,16 +353,7 @@ class ExprBackend(Backend):
         return format_expr(tensor)
 
 
-def _install():
-    from spec import registry
-    for name in registry.all_ops():
-        if isinstance(Backend.__dict__.get(name), Primitive):
-            method = _Record()
-            method.__set_name__(ExprBackend, name)
-            setattr(ExprBackend, name, method)
-
-
-_install()
+define_primitives(ExprBackend, _Record)
 EXPR = ExprBackend()
 
 
