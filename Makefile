@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks all
+	$(PY) -m benchmarks.codegen
 
 clean:
 	rm -rf $(VENV) build *.egg-info
