@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from spec import types
 from spec.errors import ArgumentError
+from spec.ops.linalg_grad import cholesky_grad, qr_grad, triangular_solve_grad
 from spec.registry import Op, TensorSpec, option, register, tensor
 
 __all__ = ["triangular_solve", "cholesky", "qr", "adjoint", "solve", "RTOL", "rtol"]
@@ -98,7 +99,7 @@ triangular_solve = register(Op(
             option("lower", True, "a is lower triangular (else upper); the other triangle is ignored"),
             option("left_side", True, "solve op(a) x = b (else x op(a) = b)"),
             option("transform_a", "none", "op: 'none', 'transpose' or 'conjugate' (no transpose)")),
-    infer=_ts_infer, normalize=_ts_normalize, accepts=_ACCEPTS, differentiable=False,
+    infer=_ts_infer, normalize=_ts_normalize, accepts=_ACCEPTS, grad=triangular_solve_grad,
     extras={"rtol": RTOL},
     doc="""Solves ``op(a) @ x = b`` (``left_side=True``) or ``x @ op(a) = b``
     (``left_side=False``) for a triangular ``a``, where ``op`` is the identity,
@@ -187,7 +188,7 @@ def _cholesky_infer(a):
 
 cholesky = register(Op(
     name="cholesky", family="linalg", params=(tensor("tensor"),),
-    infer=_cholesky_infer, accepts=_ACCEPTS, differentiable=False, extras={"rtol": RTOL},
+    infer=_cholesky_infer, accepts=_ACCEPTS, grad=cholesky_grad, extras={"rtol": RTOL},
     doc="""The Cholesky factor ``L`` of a symmetric (Hermitian) positive-definite
     matrix ``A``: lower triangular, with ``L @ adjoint(L) == A``. Only the lower
     triangle of ``A`` is read. Shape ``(..., n, n)``, batched over the leading
@@ -273,7 +274,7 @@ qr = register(Op(
                                   "'complete': q (..., m, m), r (..., m, n)"),
         option("eps", 1.0e-10, "entries of q and r at most eps in magnitude become zero; "
                                "columns already reduced to within eps are not reflected")),
-    infer=_qr_infer, normalize=_qr_normalize, accepts=_ACCEPTS, differentiable=False,
+    infer=_qr_infer, normalize=_qr_normalize, accepts=_ACCEPTS, grad=qr_grad,
     extras={"rtol": RTOL},
     doc="""The QR decomposition ``a = q @ r``: ``q`` has orthonormal columns
     (unitary for complex types), ``r`` is upper triangular. Returns the tuple
@@ -370,7 +371,7 @@ def _adjoint(nx, t):
 
 adjoint = register(Op(
     name="adjoint", family="linalg", params=(tensor("t"),),
-    infer=_adjoint_infer, composite=_adjoint, differentiable=False,
+    infer=_adjoint_infer, composite=_adjoint,
     doc="""The adjoint (conjugate transpose): the two innermost axes swapped,
     with their names, and complex values conjugated. Tensors of rank below 2
     are only conjugated. The type is unchanged.
@@ -427,7 +428,7 @@ def _solve(nx, a, b):
 
 solve = register(Op(
     name="solve", family="linalg", params=(tensor("a"), tensor("b")),
-    infer=_solve_infer, composite=_solve, accepts=_ACCEPTS, differentiable=False,
+    infer=_solve_infer, composite=_solve, accepts=_ACCEPTS,
     extras={"rtol": RTOL},
     doc="""Solves ``a @ x = b`` for ``x``: ``a`` has shape ``(..., n, n)`` and
     ``b`` shape ``(..., n)`` or ``(..., n, m)`` with the same batch axes; ``x``

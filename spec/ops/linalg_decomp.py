@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from spec import types
 from spec.errors import ArgumentError
+from spec.ops.linalg_grad import eigh_grad, svd_grad
 from spec.ops.linalg import RTOL, _ACCEPTS, _check_type, _spec
 from spec.registry import Op, TensorSpec, option, register, tensor
 
@@ -76,7 +77,7 @@ eigh = register(Op(
         option("max_iter", 1000, "the most Jacobi sweeps"),
         option("eps", 1.0e-4, "eigenvalues and eigenvector entries at most eps in "
                               "magnitude become zero")),
-    infer=_eigh_infer, normalize=_eigh_normalize, accepts=_ACCEPTS, differentiable=False,
+    infer=_eigh_infer, normalize=_eigh_normalize, accepts=_ACCEPTS, grad=eigh_grad,
     extras={"rtol": RTOL},
     doc="""The eigenvalues and eigenvectors of a Hermitian (real symmetric)
     matrix, or of each matrix of a batch: the tuple ``(eigenvals, eigenvecs)``
@@ -196,7 +197,7 @@ svd = register(Op(
         option("max_iter", 100, "the most Jacobi sweeps"),
         option("full_matrices", True, "u (..., m, m) and vt (..., n, n); else (..., m, k) "
                                       "and (..., k, n) with k = min(m, n)")),
-    infer=_svd_infer, normalize=_svd_normalize, accepts=_ACCEPTS, differentiable=False,
+    infer=_svd_infer, normalize=_svd_normalize, accepts=_ACCEPTS, grad=svd_grad,
     extras={"rtol": RTOL},
     doc="""The singular value decomposition ``tensor = u @ diag(s) @ vt`` of a
     matrix, or of each matrix of a batch: the tuple ``(u, s, vt)`` with ``u``

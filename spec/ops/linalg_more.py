@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from spec import types
 from spec.errors import ArgumentError
+from spec.ops.linalg_grad import lu_grad
 from spec.ops.linalg import RTOL, _ACCEPTS, _check_type, _spec
 from spec.registry import Op, TensorSpec, register, static, tensor
 
@@ -45,7 +46,7 @@ def _lu_infer(a):
 
 lu = register(Op(
     name="lu", family="linalg", params=(tensor("tensor"),),
-    infer=_lu_infer, accepts=_ACCEPTS, differentiable=False, extras={"rtol": RTOL},
+    infer=_lu_infer, accepts=_ACCEPTS, grad=lu_grad, extras={"rtol": RTOL},
     doc="""The LU decomposition with partial pivoting: the tuple ``(p, l, u)``
     with ``a == p @ l @ u``, ``p`` a permutation matrix (in the input's type),
     ``l`` unit lower triangular and ``u`` upper triangular (in the floating
@@ -126,10 +127,33 @@ def _determinant(nx, a):
     if a.shape[-1] == 0:                         # the empty product
         return nx.broadcast(nx.tensor(1, type=out.type), out.shape)
     work = "c128" if out.type.is_complex else "f64"
+    if a.shape[-1] in (2, 3):                   # Nx's closed forms: smooth, singular or not
+        det = nx.as_type(_small_determinant(nx, nx.as_type(a, work)), out.type)
+        return det if det.names == out.names else nx.rename(det, list(out.names))
     p, _, u = nx.linalg.lu(nx.as_type(a, work))
     diag = nx.take_diagonal(u) if u.rank == 2 else _batched_diagonal(nx, u)
     det = nx.multiply(nx.product(diag, axes=[u.rank - 2]), _permutation_sign(nx, p))
     return nx.as_type(det, out.type)
+
+
+def _small_determinant(nx, a):
+    """The determinant of 2x2 or 3x3 matrices by cofactor expansion along the
+    first row (its gradient, the cofactor matrix, stays finite where ``a`` is
+    singular, as in Nx)."""
+    r = a.rank
+
+    def e(i, j):
+        row = nx.slice_along_axis(a, i, 1, axis=r - 2)
+        return nx.squeeze(nx.slice_along_axis(row, j, 1, axis=r - 1), axes=[r - 2, r - 1])
+
+    def minor(i0, i1, j0, j1):
+        return nx.subtract(nx.multiply(e(i0, j0), e(i1, j1)), nx.multiply(e(i0, j1), e(i1, j0)))
+
+    if a.shape[-1] == 2:
+        return minor(0, 1, 0, 1)
+    return nx.add(nx.subtract(nx.multiply(e(0, 0), minor(1, 2, 1, 2)),
+                              nx.multiply(e(0, 1), minor(1, 2, 0, 2))),
+                  nx.multiply(e(0, 2), minor(1, 2, 0, 1)))
 
 
 def _batched_diagonal(nx, u):
@@ -140,15 +164,17 @@ def _batched_diagonal(nx, u):
 
 determinant = register(Op(
     name="determinant", family="linalg", params=(tensor("tensor"),),
-    infer=_det_infer, composite=_determinant, accepts=_ACCEPTS, differentiable=False,
+    infer=_det_infer, composite=_determinant, accepts=_ACCEPTS,
     extras={"rtol": RTOL},
     doc="""The determinant of a square matrix, or of each matrix of a batch
     (shape ``(..., n, n)`` gives shape ``(...)``), in the floating type of the
-    input, with no names. The default implementation takes :func:`lu` in f64
-    (c128): the sign of the permutation times the product of ``u``'s diagonal,
-    rounded once into the output type (Nx computes in the output type, with
-    closed forms for 2x2 and 3x3 matrices, so its last bits may differ: Nx
-    prints ``47.999996`` and ``630.00006`` in two of the examples below).
+    input, with no names. The default implementation computes in f64 (c128)
+    and rounds once into the output type: 2x2 and 3x3 matrices by their
+    closed forms (cofactor expansion, as Nx, so the gradient stays finite at
+    singular matrices), larger ones from :func:`lu`, the sign of the
+    permutation times the product of ``u``'s diagonal (Nx computes in the
+    output type, so its last bits may differ: Nx prints ``47.999996`` and
+    ``630.00006`` in two of the examples below).
 
     >>> nx.linalg.determinant(nx.tensor([[1, 2], [3, 4]], names=["x", "y"]))
     #Nx.Tensor<
@@ -216,7 +242,7 @@ def _invert(nx, a):
 
 invert = register(Op(
     name="invert", family="linalg", params=(tensor("tensor"),),
-    infer=_invert_infer, composite=_invert, accepts=_ACCEPTS, differentiable=False,
+    infer=_invert_infer, composite=_invert, accepts=_ACCEPTS,
     extras={"rtol": RTOL},
     doc="""The inverse of a square matrix, or of each matrix of a batch, in the
     floating type of the input, with no names. As in Nx, a matrix whose
@@ -301,7 +327,7 @@ matrix_power = register(Op(
     name="matrix_power", family="linalg",
     params=(tensor("tensor"), static("power", doc="the integer exponent; negative powers "
                                                   "take powers of the inverse")),
-    infer=_mp_infer, normalize=_mp_normalize, composite=_matrix_power, differentiable=False,
+    infer=_mp_infer, normalize=_mp_normalize, composite=_matrix_power,
     backend_options=("power",),
     doc="""The square matrix (or each matrix of a batch) raised to the integer
     ``power`` by repeated matrix products (square and multiply). ``power=0``

@@ -120,7 +120,7 @@ norm = register(Op(
         option("ord", None, "which norm (see the table)"),
         option("axes", None, "the axes a p-norm reduces (all by default)"),
         option("keep_axes", False, "keep the reduced axes with size 1")),
-    infer=_norm_infer, normalize=_norm_normalize, composite=_norm, differentiable=False,
+    infer=_norm_infer, normalize=_norm_normalize, composite=_norm,
     extras={"rtol": RTOL},
     doc="""A norm of a vector or a matrix (rank 1 or 2; no batches), in the
     real type of the input (f32 for integers), chosen by ``ord`` as in Nx:
@@ -257,7 +257,7 @@ pinv = register(Op(
         tensor("tensor"),
         option("eps", 1.0e-10, "singular values below eps count as zero")),
     infer=_pinv_infer, normalize=_pinv_normalize, composite=_pinv, accepts=_ACCEPTS,
-    differentiable=False, extras={"rtol": RTOL},
+    extras={"rtol": RTOL},
     doc="""The Moore-Penrose pseudo-inverse: of a matrix (or each matrix of a
     batch) ``v @ diag(1 / s) @ adjoint(u)`` from :func:`svd`, where a singular
     value below ``eps`` contributes zero; of a vector ``x``, ``conj(x) /
@@ -344,7 +344,7 @@ least_squares = register(Op(
         tensor("a"), tensor("b"),
         option("eps", 1.0e-15, "singular values of a below eps count as zero")),
     infer=_ls_infer, normalize=_ls_normalize, composite=_least_squares, accepts=_ACCEPTS,
-    differentiable=False, extras={"rtol": RTOL},
+    extras={"rtol": RTOL},
     doc="""The least-squares solution ``x`` of ``a @ x = b`` (the one of
     smallest norm when there are many): ``pinv(a, eps=eps) @ b``, for a real
     matrix ``a`` of shape ``(m, n)`` and a vector ``b`` of shape ``(m,)`` (no
