@@ -62,7 +62,7 @@ CACHE_VERSION = 1
 #: An implicitly declared function (a missing ``#include <math.h>``) would
 #: silently return ``int``: that is an error here.
 DEFAULT_FLAGS = (
-    "-O3", "-march=native", "-fPIC", "-shared", "-std=c11", "-fno-math-errno",
+    "-O3", "-march=native", "-fPIC", "-shared", "-std=c11", "-fno-math-errno", "-ffp-contract=off",
     "-Werror=implicit-function-declaration",
 )
 #: Libraries linked after the source.

@@ -40,6 +40,13 @@ __all__ = ["CTYPES", "supports", "render_kernel", "kernel_buffers", "render_prog
 
 CTYPES = {"f32": "float", "f64": "double", "s8": "int8_t", "s16": "int16_t", "s32": "int32_t",
           "s64": "int64_t", "u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t"}
+# complex numbers compute in C99 complex arithmetic (Annex G: the spec's complex
+# semantics handle infinities and signed zeros as C99 does)
+CTYPES["c64"], CTYPES["c128"] = "float _Complex", "double _Complex"
+COMPLEX = ("c64", "c128")
+_COMPLEX_FUNS = ("exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin",
+                 "acos", "atan", "asinh", "acosh", "atanh")
+
 # f16, bf16 and the f8 types compute in float and round on every result, as the
 # spec rounds each op's result into its output type (nx_codegen.c.prelude)
 SMALL = ("f16", "bf16", "f8", "f8_e4m3fn")
@@ -62,6 +69,39 @@ _DECLARE_SIMD = "".join(f"#pragma omp declare simd notinbranch\nextern double nx
 
 HEADER = r"""#include <stdint.h>
 #include <math.h>
+#include <complex.h>
+static inline double _Complex nx_cmul(double _Complex a, double _Complex b) {
+  /* the textbook product, as the spec's multiply (no C99 Annex G recovery) */
+  const double ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);
+  double rr = ar * br, ii = ai * bi, ri = ar * bi, ir = ai * br;
+  /* keep gcc's complex-multiply pattern (which fuses into FMAs, rounding once
+     where the spec rounds each product) from matching */
+  __asm__("" : "+x"(rr), "+x"(ii), "+x"(ri), "+x"(ir));
+  return __builtin_complex(rr - ii, ri + ir);
+}
+static inline double _Complex nx_cdiv(double _Complex a, double _Complex b) {
+  /* the spec's divide: a real divisor divides each component; a zero divisor
+     divides each component by +0.0; otherwise Smith's scaled division */
+  const double ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);
+  if (bi == 0 && br != 0 && br == br) return __builtin_complex(ar / br, ai / br);
+  const double abr = fabs(br), abi = fabs(bi);
+  /* the empty asm statements keep each product rounded on its own: gcc's SLP
+     vectoriser would otherwise fuse them into FMAs despite -ffp-contract=off */
+  if (abr >= abi) {
+    if (abr == 0) return __builtin_complex(ar / 0.0, ai / 0.0);
+    double q = bi / br, bq = bi * q, aq = ai * q, rq = ar * q;
+    __asm__("" : "+x"(bq), "+x"(aq), "+x"(rq));
+    const double d = br + bq;
+    return __builtin_complex((ar + aq) / d, (ai - rq) / d);
+  }
+  if (abi >= abr) {
+    double q = br / bi, bq = br * q, rq = ar * q, aq = ai * q;
+    __asm__("" : "+x"(bq), "+x"(rq), "+x"(aq));
+    const double d = bq + bi;
+    return __builtin_complex((rq + ai) / d, (aq - ar) / d);
+  }
+  return __builtin_complex(NAN, NAN);
+}
 """ + _DECLARE_SIMD + r"""static inline float nx_maxf(float a, float b) { return (a != a || b != b) ? a + b : (a > b || (a == b && !signbit(a))) ? a : b; }
 static inline double nx_max(double a, double b) { return (a != a || b != b) ? a + b : (a > b || (a == b && !signbit(a))) ? a : b; }
 static inline float nx_minf(float a, float b) { return (a != a || b != b) ? a + b : (a < b || (a == b && signbit(a))) ? a : b; }
@@ -96,8 +136,12 @@ def supports(node) -> bool:
     if op in ("as_type", "constant", "select"):
         return True
     out = str(node.out.type)
+    if types_used & set(COMPLEX):
+        return op in _COMPLEX_FUNS or op in ("add", "subtract", "multiply", "divide", "negate",
+                                             "equal", "not_equal", "conjugate", "real", "imag",
+                                             "abs")
     if op in _FLOAT_UNARY or op in ("divide", "sigmoid", "rsqrt", "log2", "log10"):
-        return _is_float(out) and (op != "abs" or True)
+        return _is_float(out) or out in SMALL
     if op in _ARITH or op in ("negate", "max", "min"):
         return True
     if op in _COMPARE:
@@ -157,6 +201,10 @@ def _type_of(e):
 
 
 def _const(value, t):
+    if t in COMPLEX:
+        part = "f32" if t == "c64" else "f64"
+        z = complex(value)
+        return f"__builtin_complex({_const(z.real, part)}, {_const(z.imag, part)})"
     if _is_float(t):
         v = float(value) if not isinstance(value, str) else float(value)
         if math.isnan(v):
@@ -175,7 +223,7 @@ def _const(value, t):
 
 
 def _cast(x, src, dst):
-    if src in SMALL or dst in SMALL:
+    if src in SMALL or dst in SMALL or src in COMPLEX or dst in COMPLEX:
         return f"nx_cast_{src}_{dst}({x})"
     c = CTYPES[dst]
     if _is_float(src) and _is_int(dst):
@@ -186,7 +234,30 @@ def _cast(x, src, dst):
     return f"({c}){x}"
 
 
+def _complex_elem(op, args, compute):
+    f = "f" if compute == "c64" else ""
+    c = CTYPES[compute]
+    if op == "multiply":
+        return f"({c})nx_cmul({args[0]}, {args[1]})"
+    if op == "divide":
+        return f"({c})nx_cdiv({args[0]}, {args[1]})"
+    if op in _ARITH:
+        return f"{args[0]} {_ARITH[op]} {args[1]}"
+    if op == "negate":
+        return f"-{args[0]}"
+    if op in ("equal", "not_equal"):
+        return f"(uint8_t)({args[0]} {_COMPARE[op]} {args[1]})"
+    if op in ("abs", "real", "imag", "conjugate"):
+        name = {"abs": "cabs", "real": "creal", "imag": "cimag", "conjugate": "conj"}[op]
+        return f"{name}{f}({args[0]})"
+    # the functions compute in double (the float versions lose ULPs for large
+    # arguments) and round once, as the spec does
+    return f"({c})c{op}((double _Complex){args[0]})"
+
+
 def _elem(op, args, compute, out):
+    if compute in COMPLEX:
+        return _complex_elem(op, args, compute)
     c = CTYPES[compute]
     suffix = "f" if compute == "f32" else ""
     if op in _ARITH:
@@ -275,6 +346,8 @@ _COMBINE = {"add": "{a} + {v}", "multiply": "{a} * {v}"}
 
 
 def _acc_type(r):
+    if r.type in COMPLEX:
+        return "double _Complex"
     if (_is_float(r.type) or r.type in SMALL) and r.combine in ("add", "multiply") \
             and (r.type != "f64" or r.combine == "add"):
         return "double"
@@ -288,17 +361,39 @@ def _acc_type(r):
 
 
 def _compensated(r):
-    """f64 sums are compensated (Neumaier), so that they stay within the spec's
-    1 ULP of the exact sum under cancellation; f32 sums accumulate in double
-    (per vector lane), which vectorises."""
-    return r.combine == "add" and r.type == "f64"
+    """f64 and c128 sums are compensated (Neumaier; c128 per component), so that
+    they stay within the spec's 1 ULP of the exact sum under cancellation; f32
+    sums accumulate in double (per vector lane), which vectorises."""
+    return r.combine == "add" and r.type in ("f64", "c128")
+
+
+def _neumaier(acc, v):
+    return (f"{{ const double v_ = {v}, s_ = {acc} + v_; "
+            f"{acc}_c += fabs({acc}) >= fabs(v_) ? ({acc} - s_) + v_ : (v_ - s_) + {acc}; "
+            f"{acc} = s_; }}")
+
+
+def _acc_vars(r, j):
+    """The C accumulators of reduction ``j``."""
+    if not _compensated(r):
+        return [f"acc{j}"]
+    parts = [f"acc{j}", f"acc{j}i"] if r.type == "c128" else [f"acc{j}"]
+    return [n for p in parts for n in (p, p + "_c")]
+
+
+def _acc_total(r, j):
+    if not _compensated(r):
+        return f"acc{j}"
+    total = [f"(isfinite({p}_c) ? {p} + {p}_c : {p})" for p in ([f"acc{j}", f"acc{j}i"]
+                                                             if r.type == "c128" else [f"acc{j}"])]
+    return f"__builtin_complex({total[0]}, {total[1]})" if r.type == "c128" else total[0]
 
 
 def _acc_update(r, acc, v):
+    if _compensated(r) and r.type == "c128":
+        return _neumaier(acc, f"creal({v})") + " " + _neumaier(acc + "i", f"cimag({v})")
     if _compensated(r):
-        return (f"{{ const double s_ = {acc} + (double){v}; "
-                f"{acc}_c += fabs({acc}) >= fabs((double){v}) ? ({acc} - s_) + (double){v} "
-                f": ((double){v} - s_) + {acc}; {acc} = s_; }}")
+        return _neumaier(acc, f"(double){v}")
     if r.combine in ("add", "multiply"):
         return f"{acc} = {acc} {'+' if r.combine == 'add' else '*'} ({_acc_type(r)}){v};"
     cmp = ">" if r.combine == "max" else "<"
@@ -349,15 +444,19 @@ def render_kernel(kernel, types_of, threads=1) -> str:
     counter = [0]
     if kernel.accs:
         for j, r in enumerate(kernel.accs):
-            lines.append(f"{ind}{_acc_type(r)} acc{j} = {_acc_init(r)};")
             if _compensated(r):
-                lines.append(f"{ind}double acc{j}_c = 0;")
+                lines.append(f"{ind}double " + ", ".join(f"{n} = 0" for n in _acc_vars(r, j)) + ";")
+            else:
+                lines.append(f"{ind}{_acc_type(r)} acc{j} = {_acc_init(r)};")
         open_r, close_r, ind2 = _loops("r", kernel.inner, inner_flat, ind)
         par_inner = parallel and not par_outer and inner_flat and len(kernel.accs) == 1
         head = f"parallel for simd{par}" if par_inner else "simd"
-        simd = [f"{ind}#pragma omp {head} reduction({'+' if r.combine == 'add' else '*'}:acc{j}"
-                + (f", acc{j}_c" if _compensated(r) else "") + ")"
-                for j, r in enumerate(kernel.accs) if r.combine in ("add", "multiply")]
+        # compensated sums stay sequential: partial sums of vector lanes or threads
+        # would be combined without their compensation
+        simd = [f"{ind}#pragma omp {head} reduction({'+' if r.combine == 'add' else '*'}:"
+                + ", ".join(_acc_vars(r, j)) + ")"
+                for j, r in enumerate(kernel.accs)
+                if r.combine in ("add", "multiply") and not _compensated(r)]
         if simd and inner_flat and len(kernel.accs) == 1:
             lines += simd
         lines += open_r
@@ -369,7 +468,7 @@ def render_kernel(kernel, types_of, threads=1) -> str:
             body.lines.append(f"{ind2}{_acc_update(r, f'acc{j}', body.value(r.value))}")
         lines += body.lines + close_r
         for j, r in enumerate(kernel.accs):
-            total = f"(isfinite(acc{j}_c) ? acc{j} + acc{j}_c : acc{j})" if _compensated(r) else f"acc{j}"
+            total = _acc_total(r, j)
             if r.type in SMALL:
                 total = f"nx_cast_f64_{r.type}((double){total})"
             lines.append(f"{ind}const {COMPUTE[r.type]} acc{j}_out = ({COMPUTE[r.type]}){total};")
@@ -400,8 +499,8 @@ def render_program(program, threads=1) -> str:
     types_of = {n: b.type for n, b in program.buffers.items()}
     parts = [render_kernel(k, types_of, threads) for k in program.kernels()]
     parts += [externs.render(x, types_of) for x in program.externs()]
-    small = sorted({t for t in types_of.values() if t in SMALL})
-    prelude = _prelude().prelude_for(small + ["f32", "f64"]) if small else ""
+    special = sorted({t for t in types_of.values() if t in SMALL or t in COMPLEX})
+    prelude = _prelude().prelude_for(sorted(set(types_of.values()) | {"f32", "f64"})) if special else ""
     return HEADER + prelude + "\n" + "\n\n".join(parts) + "\n"
 
 
