@@ -7,18 +7,18 @@ A new benchmark is a module declaring :class:`~benchmarks.common.Benchmark` s,
 listed in ``_MODULES`` below; a new backend is one more candidate row.
 
 >>> sorted(BENCHMARKS)
-['mlp', 'softmax', 'softmax_f64']
+['dot_2048', 'dot_512', 'mlp', 'softmax', 'softmax_f64']
 >>> [b.name for b in select("all")]
-['softmax', 'softmax_f64', 'mlp']
+['softmax', 'softmax_f64', 'mlp', 'dot_512', 'dot_2048']
 """
 
 from __future__ import annotations
 
-from benchmarks import mlp, softmax
+from benchmarks import dot, mlp, softmax
 
 __all__ = ["BENCHMARKS", "select"]
 
-_MODULES = (softmax, mlp)
+_MODULES = (softmax, mlp, dot)
 
 BENCHMARKS = {b.name: b for module in _MODULES for b in module.BENCHMARKS}
 

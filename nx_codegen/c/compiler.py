@@ -99,6 +99,7 @@ class _Executable:
             cdef = "\n".join(f"void {k.name}(void *const *b);" for k in kernels)
             self.lib = build.load(source, cdef, flags=["-lmvec"] if render.HAS_MVEC else None)
         self.calls = []
+        self.checks = {}
         types_of = self.program.buffers
         for step in self.program.steps:
             if isinstance(step, ir.Kernel):
@@ -106,6 +107,9 @@ class _Executable:
                                    getattr(self.lib.lib, step.name)))
             elif isinstance(step, ir.Extern):
                 names = [x for a in step.inputs for x in (a if isinstance(a, tuple) else (a,))]
+                from nx_codegen.c.externs import CHECKS
+                if step.node.op in CHECKS:       # validates the data on the host first
+                    self.checks[step.name] = (CHECKS[step.node.op], names)
                 self.calls.append(("kernel", step, names + list(step.outputs),
                                    getattr(self.lib.lib, step.name)))
             else:
@@ -124,6 +128,9 @@ class _Executable:
         ffi = self.lib.ffi if self.lib is not None else None
         for kind, step, names, fn in self.calls:
             if kind == "kernel":
+                if step.name in self.checks:
+                    check, inputs = self.checks[step.name]
+                    check(step.node, [env[n] for n in inputs])
                 for n in (step.writes() if isinstance(step, ir.Kernel) else step.outputs):
                     if n not in env:
                         env[n] = self.allocate(n)
@@ -220,8 +227,8 @@ def coverage(graph):
 
     >>> import nx_ref as nx
     >>> from nx_ref.defn.expr import trace
-    >>> coverage(trace(lambda x: nx.sort(nx.exp(x)), [nx.template((3,), "f32")]))
-    (1, ['sort'])
+    >>> coverage(trace(lambda x: nx.fft(nx.exp(x)), [nx.template((4,), "f32")]))
+    (1, ['fft'])
     """
     program = lower(graph, CTarget())
     hosts = [s.node.op for s in program.steps if isinstance(s, ir.HostStep)]

@@ -20,9 +20,16 @@ __all__ = ["EXTERNS", "register", "supports", "render"]
 EXTERNS: dict = {}
 
 
-def register(op, supports, render):
-    """Add the dedicated kernel of ``op`` (see the module docstring)."""
+CHECKS: dict = {}      # op -> check(node, input arrays): raises on bad data before the kernel runs
+
+
+def register(op, supports, render, check=None):
+    """Add the dedicated kernel of ``op`` (see the module docstring); ``check``,
+    when given, validates the node's input arrays on the host before each run
+    (out-of-range indices raise the spec's error instead of reaching C)."""
     EXTERNS[op] = (supports, render)
+    if check is not None:
+        CHECKS[op] = check
 
 
 def supports(node) -> bool:
@@ -34,3 +41,8 @@ def supports(node) -> bool:
 def render(step, types_of) -> str:
     """The C source of an :class:`~nx_codegen.ir.Extern` step."""
     return EXTERNS[step.node.op][1](step.name, step.node, types_of)
+
+
+from nx_codegen.c import dot  # noqa: E402,F401
+from nx_codegen.c import kernels_index  # noqa: E402,F401
+from nx_codegen.c import kernels_scan  # noqa: E402,F401

@@ -21,7 +21,7 @@ import pytest
 
 import benchmarks
 import benchmarks.__main__ as cli
-from benchmarks import common, softmax
+from benchmarks import common, dot, softmax
 from benchmarks.common import Benchmark, Candidate, Unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,7 +246,7 @@ def test_quick_mode_keeps_explicit_options():
     assert (cli.parse_args(["all"]).size, cli.parse_args(["all"]).rounds) == (None, 7)
 
 
-@pytest.mark.parametrize("module", [benchmarks, common, softmax, cli], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [benchmarks, common, softmax, dot, cli], ids=lambda m: m.__name__)
 def test_doctests(module):
     # the benchmarks package is outside pytest's testpaths; its examples run here
     import nx_ref
