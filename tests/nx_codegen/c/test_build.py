@@ -196,7 +196,7 @@ def _unloadable_but_consistent(so, manifest):
 DAMAGES = [_flip_bytes, _truncate, _drop_manifest, _garbage_manifest, _unloadable_but_consistent]
 
 
-@pytest.mark.parametrize("n, damage", enumerate(DAMAGES, start=100), ids=[d.__name__ for d in DAMAGES])
+@pytest.mark.parametrize("n, damage", list(enumerate(DAMAGES, start=100)), ids=[d.__name__ for d in DAMAGES])
 def test_a_corrupt_entry_is_detected_and_rebuilt(cache, n, damage):
     run_in_subprocess(cache, n)
     source, cdef = kernel(n)
