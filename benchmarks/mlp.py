@@ -2,7 +2,7 @@
 SGD): the autodiff workload (``examples/mlp.py``) timed next to numpy with a
 hand-written backward pass and ``jax.jit(jax.value_and_grad(...))``.
 
-The nx row runs the step as a defn (traced once, value and gradient from
+The nx rows run the step as a defn (traced once, value and gradient from
 ``nx.value_and_grad``) on the reference backend; the table's median is the time
 of one step, so steps per second is its inverse. The output compared is the
 updated parameters, flattened; the reference is numpy's step in float64.
@@ -10,7 +10,7 @@ updated parameters, flattened; the reference is numpy's step in float64.
 >>> from benchmarks.common import run
 >>> result = run(MLP, size=16, rounds=1)
 >>> [r.status for r in result.rows if r.status != "skipped"]
-['ok', 'ok']
+['ok', 'ok', 'ok']
 """
 
 from __future__ import annotations
@@ -79,27 +79,32 @@ def _jax_step(jnp, x, y, w1, b1, w2, b2):
     return jnp.concatenate([(p - LR * g).reshape(-1) for p, g in zip(params, grads)])
 
 
-def _nx_candidate():
+def _step(nx, x, y, w1, b1, w2, b2):
+    from examples import mlp
+    params = {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
+    new, _ = mlp.train_step(params, x, y, LR)
+    return nx.concatenate([nx.flatten(new[k]) for k in ("w1", "b1", "w2", "b2")])
+
+
+def _nx_candidate(name, compiler, note):
     def setup(inputs):
         import nx_ref as nx
-        from examples import mlp
+        if compiler == "C":
+            import nx_codegen
+            step = nx.jit(lambda *a: _step(nx, *a), compiler=nx_codegen.C)
+            return step, [nx.from_numpy(a, backend=nx_codegen.CBackend()) for a in inputs]
+        return nx.jit(lambda *a: _step(nx, *a)), [nx.from_numpy(a) for a in inputs]
 
-        @nx.defn
-        def step(x, y, w1, b1, w2, b2):
-            params = {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
-            new, _ = mlp.train_step(params, x, y, LR)
-            return nx.concatenate([nx.flatten(new[k]) for k in ("w1", "b1", "w2", "b2")])
-        return step, [nx.from_numpy(a) for a in inputs]
-
-    return Candidate("nx_ref defn, reference", setup=setup,
-                     run=lambda state: state[0](*state[1]), result=lambda t: t.to_numpy(),
-                     note="nx.value_and_grad + SGD as one defn, Evaluator on the reference backend")
+    return Candidate(name, setup=setup, run=lambda state: state[0](*state[1]),
+                     result=lambda t: t.to_numpy(), note=note)
 
 
 def _candidates():
     return [
         numpy_candidate("numpy", numpy_step, note="the backward pass written by hand"),
-        _nx_candidate(),
+        _nx_candidate("nx_ref defn, reference", None,
+                      "nx.value_and_grad + SGD as one defn, Evaluator on the reference backend"),
+        _nx_candidate("nx_codegen.C (jit)", "C", "the same defn compiled into C kernels"),
         jax_candidate("jax.jit (cpu)", _jax_step, note="jax.value_and_grad + SGD"),
     ]
 

@@ -71,7 +71,13 @@ def _static_slice(node):
     return node.op != "slice" or all(s.op == "constant" for s in node.args[1])
 
 
+# nodes that only matter to gradients: their value is their first input
+ALIASES = {"identity", "stop_grad", "custom_grad"}
+
+
 def _fusible(node, target):
+    if node.op in ALIASES:
+        return True
     if node.op in INDEX_OPS:
         return _static_slice(node)
     return _is_elementwise(node) and target.supports(node)
@@ -159,6 +165,8 @@ class _Lowering:
         if node.id in self.materialized and not inline:
             return ir.Load(self.buffer(node), ir.Index(idx.offset(node.out.shape)), str(node.out.type))
         op = node.op
+        if op in ALIASES:
+            return self.value(node.args[0], idx)
         if op == "constant":
             return ir.Const(node.opts["value"], str(node.out.type))
         if op == "as_type":

@@ -148,6 +148,8 @@ def supports(node) -> bool:
         return True
     if op in ("logical_and", "logical_or", "logical_not", "logical_xor"):
         return True
+    if op in ("is_nan", "is_infinity"):
+        return True
     return False
 
 
@@ -280,6 +282,10 @@ def _elem(op, args, compute, out):
         return f"(uint8_t)({args[0]} {_COMPARE[op]} {args[1]})"
     if op == "select":
         return f"({args[0]} != 0 ? {args[1]} : {args[2]})"
+    if op in ("is_nan", "is_infinity"):
+        if not (_is_float(compute) or compute in SMALL):
+            return "(uint8_t)0"
+        return f"(uint8_t)({'isnan' if op == 'is_nan' else 'isinf'}({args[0]}) != 0)"
     if op == "logical_not":
         return f"(uint8_t)({args[0]} == 0)"
     if op in ("logical_and", "logical_or", "logical_xor"):
