@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 
+from nx_ref.reference.storage import strides as _strides
 from spec import registry, types
 from nx_codegen import ir
 
@@ -82,13 +83,6 @@ def _fusible(node, target):
         return _static_slice(node)
     return _is_elementwise(node) and target.supports(node)
 
-
-def _strides(shape):
-    out, acc = [], 1
-    for d in reversed(shape):
-        out.append(acc)
-        acc *= d
-    return list(reversed(out))
 
 
 def _sum(terms):

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 
+from nx_ref.reference.storage import strides as _strides
 from spec.ops.indexing import check_indices
 from nx_codegen.c import externs, render
 
@@ -64,13 +65,6 @@ REAL = frozenset(t for t in render.COMPUTE if t not in ("c64", "c128"))
 def _t(spec) -> str:
     return str(spec.type)
 
-
-def _strides(shape):
-    out, acc = [], 1
-    for d in reversed(shape):
-        out.insert(0, acc)
-        acc *= d
-    return out
 
 
 def _storage(t):

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 
+from nx_ref.reference.storage import strides as _strides
 from nx_codegen.c import externs
 from nx_codegen.c import render as _c
 from spec import types
@@ -91,13 +92,6 @@ def _store_index(buf, i, t, e):
 def _const(value, t):
     return _c._const(value, "f32" if t in _SMALL else t)
 
-
-def _strides(shape):
-    out, acc = [], 1
-    for d in reversed(shape):
-        out.insert(0, acc)
-        acc *= d
-    return out
 
 
 def _linear(terms):
