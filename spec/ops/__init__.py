@@ -12,7 +12,7 @@ from spec.ops import shape, joining, slicing, padding  # noqa: F401  (shape ops,
 from spec.ops import contraction, convolution  # noqa: F401  (dot, outer; conv)
 from spec.ops import sorting, cumulative  # noqa: F401  (sort, argsort, top_k; cumulative_*)
 from spec.ops import windows, window_scatter  # noqa: F401  (window_*; window_reduce, scatters)
-from spec.ops import diagonals, fill, statistics_extra, differences  # noqa: F401  (creation and statistics, issue 3)
+from spec.ops import triangles, diagonals, fill, statistics_extra, differences  # noqa: F401  (creation and statistics, issue 3)
 from spec.ops import fold  # noqa: F401  (nx.reduce with a user's function)
 from spec.ops import linalg  # noqa: F401  (nx.linalg, issue 4)
 from spec.ops import linalg_more  # noqa: F401  (lu, determinant, invert, matrix_power; issue 4)
