@@ -68,10 +68,7 @@ def _t(spec) -> str:
 
 
 def _storage(t):
-    if t in _SMALL:
-        from nx_codegen.c import prelude
-        return prelude.TYPES[t].storage
-    return render.CTYPES[t]
+    return render.storage_type(t)
 
 
 def _decl(i, name, t, const=True):

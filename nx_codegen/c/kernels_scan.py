@@ -56,8 +56,7 @@ TYPES = tuple(sorted(t for t in _c.COMPUTE if not types.normalize(t).is_complex)
 # -- C snippets for one type ------------------------------------------------------
 
 def _storage(t):
-    from nx_codegen.c import prelude
-    return prelude.TYPES[t].storage if t in _SMALL else _c.CTYPES[t]
+    return _c.storage_type(t)
 
 
 def _compute(t):

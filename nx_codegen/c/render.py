@@ -225,15 +225,21 @@ def _const(value, t):
 
 
 def _cast(x, src, dst):
-    if src in SMALL or dst in SMALL or src in COMPLEX or dst in COMPLEX:
-        return f"nx_cast_{src}_{dst}({x})"
-    c = CTYPES[dst]
-    if _is_float(src) and _is_int(dst):
-        lo, hi = _INT_LIMITS[dst]
-        # truncation toward zero; NaN gives 0; out of range saturates (spec.values.cast)
-        return (f"({x} != {x} ? ({c})0 : {x} <= {float(lo)!r} ? ({c}){_const(lo, dst)} : "
-                f"{x} >= {float(hi + 1)!r} ? ({c}){_const(hi, dst)} : ({c}){x})")
-    return f"({c}){x}"
+    """A conversion with the spec's semantics: C's own where they agree (integer
+    wrap-around, one rounding of an integer or f64 into f32/f64), the prelude's
+    exact ``nx_cast_<src>_<dst>`` everywhere else."""
+    if _is_int(dst) and _is_int(src) or _is_float(dst) and (_is_int(src) or _is_float(src)):
+        return f"({CTYPES[dst]}){x}"
+    return f"nx_cast_{src}_{dst}({x})"
+
+
+def storage_type(t) -> str:
+    """The C type of a buffer element of type ``t``.
+
+    >>> storage_type("f32"), storage_type("bf16")
+    ('float', 'uint16_t')
+    """
+    return _prelude().TYPES[t].storage if t in SMALL else CTYPES[t]
 
 
 def _complex_elem(op, args, compute):
@@ -432,8 +438,7 @@ def render_kernel(kernel, types_of, threads=1) -> str:
     for i, n in enumerate(names):
         const = "" if n in writes else "const "
         t = types_of[n]
-        storage = _prelude().TYPES[t].storage if t in SMALL else CTYPES[t]
-        lines.append(f"  {const}{storage} *restrict {n} = b[{i}];")
+        lines.append(f"  {const}{storage_type(t)} *restrict {n} = b[{i}];")
     texts = _offsets(kernel)
     outer_flat = not _uses_dims(texts, "o")
     inner_flat = not _uses_dims(texts, "r")
@@ -505,9 +510,19 @@ def render_program(program, threads=1) -> str:
     types_of = {n: b.type for n, b in program.buffers.items()}
     parts = [render_kernel(k, types_of, threads) for k in program.kernels()]
     parts += [externs.render(x, types_of) for x in program.externs()]
-    special = sorted({t for t in types_of.values() if t in SMALL or t in COMPLEX})
-    prelude = _prelude().prelude_for(sorted(set(types_of.values()) | {"f32", "f64"})) if special else ""
-    return HEADER + prelude + "\n" + "\n\n".join(parts) + "\n"
+    # f32 and f64: the types dedicated kernels compute in
+    used = set(types_of.values()) | _expression_types(program) | {"f32", "f64"}
+    return HEADER + _prelude().prelude_for(sorted(used)) + "\n" + "\n\n".join(parts) + "\n"
+
+
+def _expression_types(program):
+    """The types of every value the kernels compute, intermediates included (a
+    cast into a type that no buffer holds still needs its prelude function)."""
+    out = set()
+    for k in program.kernels():
+        roots = [a.value for a in k.accs] + [st.value for st in k.inner_stores + k.stores]
+        out.update(e.type for r in roots for e in ir.walk(r))
+    return out
 
 
 def _op_exists(name):   # used by tests: every op named here is a registry op
