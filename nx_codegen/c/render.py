@@ -35,6 +35,7 @@ import re
 
 from spec import registry
 from nx_codegen import ir
+from nx_codegen.c import elementwise, vmath
 
 __all__ = ["CTYPES", "supports", "render_kernel", "kernel_buffers", "render_program", "HEADER"]
 
@@ -133,6 +134,9 @@ def supports(node) -> bool:
     if not types_used <= set(COMPUTE):
         return False
     op = node.op
+    extra = elementwise.supports(node)
+    if extra is not None:
+        return extra
     if op in ("as_type", "constant", "select"):
         return True
     out = str(node.out.type)
@@ -264,6 +268,9 @@ def _complex_elem(op, args, compute):
 
 
 def _elem(op, args, compute, out):
+    text = vmath.rule(op, args, compute) or elementwise.rule(op, args, compute, out)
+    if text is not None:
+        return text
     if compute in COMPLEX:
         return _complex_elem(op, args, compute)
     c = CTYPES[compute]
@@ -512,7 +519,8 @@ def render_program(program, threads=1) -> str:
     parts += [externs.render(x, types_of) for x in program.externs()]
     # f32 and f64: the types dedicated kernels compute in
     used = set(types_of.values()) | _expression_types(program) | {"f32", "f64"}
-    return HEADER + _prelude().prelude_for(sorted(used)) + "\n" + "\n\n".join(parts) + "\n"
+    return (HEADER + _prelude().prelude_for(sorted(used)) + "\n" + vmath.SOURCE + elementwise.SOURCE
+            + "\n\n".join(parts) + "\n")
 
 
 def _expression_types(program):
