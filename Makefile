@@ -19,7 +19,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n 2
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+# Every benchmark, with JAX on the CPU next to numpy (the bench extra installs it).
+bench: $(BENCH_STAMP)
 	$(PY) -m benchmarks all
 	$(PY) -m benchmarks.codegen
 
