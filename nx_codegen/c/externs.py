@@ -46,3 +46,5 @@ def render(step, types_of) -> str:
 from nx_codegen.c import dot  # noqa: E402,F401
 from nx_codegen.c import kernels_index  # noqa: E402,F401
 from nx_codegen.c import kernels_scan  # noqa: E402,F401
+from nx_codegen.c import kernels_conv  # noqa: E402,F401
+from nx_codegen.c import kernels_misc  # noqa: E402,F401

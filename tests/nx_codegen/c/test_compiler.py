@@ -176,3 +176,21 @@ def test_bad_input_raises_before_any_c_runs():
     f = nx.jit(lambda a, b: a + b, compiler=nx_codegen.C)
     with pytest.raises(ValueError, match="cannot broadcast"):
         f(nx.tensor([1.0, 2.0]), nx.tensor([1.0, 2.0, 3.0]))
+
+
+def test_long_f64_sums_are_compensated_lanes_independent_of_threads():
+    """Sums of at least LANE_MIN f64 values run as vector lanes x blocks of
+    compensated partial sums: within 1 ULP of the exact sum under heavy
+    cancellation, and the same result for any thread count."""
+    import numpy as np
+    x = np.random.default_rng(7).standard_normal(70001)
+    data = np.concatenate([x * 1e8, x, -x * 1e8])
+    assert data.size >= render.LANE_MIN and data.size >= render.PARALLEL_MIN
+    t = nx.backend_transfer(nx.from_numpy(data), nx_codegen.CBackend())
+    program = lower(trace(nx.sum, [nx.template(data.shape, "f64")]), CTarget())
+    assert render._lane_split(program.kernels()[0], True)
+    exact = math.fsum(data.tolist())
+    results = {float(nx.jit(nx.sum, compiler=nx_codegen.C(threads=n))(t)) for n in (1, 2)}
+    assert len(results) == 1
+    (got,) = results
+    assert abs(got - exact) <= math.ulp(exact)
