@@ -16,6 +16,7 @@ nodes run their sub-graphs, each compiled the same way, from the host.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 
@@ -24,7 +25,7 @@ import numpy as np
 from nx_ref.defn.compiler import Compiler
 from nx_ref.tensor import Tensor
 from nx_codegen import ir
-from nx_codegen.c import render
+from nx_codegen.c import packing, render
 from nx_codegen.lower import lower
 
 __all__ = ["C", "CTarget", "coverage"]
@@ -115,6 +116,8 @@ class _Executable:
             else:
                 self.calls.append(("host", step, None, None))
         self.types_of = types_of
+        # buffers of the 2/4-bit types: packed in env, one per byte in tensors
+        self.packed = {n: b.type for n, b in types_of.items() if b.type in packing.BITS}
         self.compiler = compiler
         self.results = set(self.program.outputs)
         self.pool = threading.local()     # intermediates, allocated once per thread and reused
@@ -122,15 +125,15 @@ class _Executable:
     def run(self, args, hooks=None):
         env = {}
         for name, t in zip(self.program.params, args):
-            env[name] = np.ascontiguousarray(_array(t))
+            env[name] = self.store(name, _array(t))
         for name, t in self.program.constants.items():
-            env[name] = np.ascontiguousarray(_array(t))
+            env[name] = self.store(name, _array(t))
         ffi = self.lib.ffi if self.lib is not None else None
         for kind, step, names, fn in self.calls:
             if kind == "kernel":
                 if step.name in self.checks:
                     check, inputs = self.checks[step.name]
-                    check(step.node, [env[n] for n in inputs])
+                    check(step.node, [self.load(env, n) for n in inputs])
                 for n in (step.writes() if isinstance(step, ir.Kernel) else step.outputs):
                     if n not in env:
                         env[n] = self.allocate(n)
@@ -139,12 +142,26 @@ class _Executable:
                 fn(ptrs)
             else:
                 self.host(step, env, hooks or {})
-        return [self.backend.wrap(self.graph.outputs[i].out, env[name])
+        return [self.backend.wrap(self.graph.outputs[i].out, self.load(env, name))
                 for i, name in enumerate(self.program.outputs)]
+
+    def store(self, name, array):
+        """``array`` as buffer ``name`` holds it (packed for the 2/4-bit types)."""
+        if name in self.packed:
+            return packing.pack(array, self.packed[name])
+        return np.ascontiguousarray(array)
+
+    def load(self, env, name):
+        """Buffer ``name`` as an array of its type and shape."""
+        if name in self.packed:
+            return packing.unpack(env[name], self.packed[name], self.types_of[name].shape)
+        return env[name]
 
     def allocate(self, name):
         """A fresh array for an output; a reused one for an intermediate."""
         b = self.types_of[name]
+        if name in self.packed:
+            return np.empty(packing.packed_size(b.type, math.prod(b.shape)), np.uint8)
         if name in self.results:
             return np.empty(b.shape, _dtype(b.type))
         arrays = getattr(self.pool, "arrays", None)
@@ -156,13 +173,13 @@ class _Executable:
 
     def host(self, step, env, hooks):
         node = step.node
-        values = [tuple(self.tensor(env[x], n) for x, n in zip(a, node.args[i]))
-                  if isinstance(a, tuple) else self.tensor(env[a], node.args[i])
+        values = [tuple(self.tensor(self.load(env, x), n) for x, n in zip(a, node.args[i]))
+                  if isinstance(a, tuple) else self.tensor(self.load(env, a), node.args[i])
                   for i, a in enumerate(step.inputs)]
         result = _run_node(node, values, hooks, self)
         outs = result if isinstance(node.out, tuple) else (result,)
         for name, t in zip(step.outputs, outs):
-            env[name] = np.ascontiguousarray(_array(t))
+            env[name] = self.store(name, _array(t))
 
     def tensor(self, array, node):
         return self.backend.wrap(node.out, array)

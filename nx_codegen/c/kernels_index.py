@@ -56,8 +56,9 @@ __all__ = ["render_concatenate", "render_pad", "render_slice", "render_put_slice
            "check_gather", "check_indexed", "OPS", "REAL"]
 
 _SMALL = render.SMALL
-# the real types the renderer computes (complex stays on the host fallback)
-REAL = frozenset(t for t in render.COMPUTE if t not in ("c64", "c128"))
+# the real types the renderer computes, byte-aligned ones (complex and the packed
+# 2/4-bit integers stay on the host fallback)
+REAL = frozenset(t for t in render.COMPUTE if t not in ("c64", "c128") + render.PACKED)
 
 
 # -- C building blocks ----------------------------------------------------------------

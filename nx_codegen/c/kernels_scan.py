@@ -50,7 +50,7 @@ __all__ = ["OPS", "TYPES", "render"]
 _SMALL = _c.SMALL
 _FLOATS = ("f32", "f64") + _SMALL
 # the real types the C renderer computes: the ones these kernels take
-TYPES = tuple(sorted(t for t in _c.COMPUTE if not types.normalize(t).is_complex))
+TYPES = tuple(sorted(t for t in _c.COMPUTE if not types.normalize(t).is_complex and t not in _c.PACKED))
 
 
 # -- C snippets for one type ------------------------------------------------------

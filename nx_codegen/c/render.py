@@ -8,8 +8,11 @@ floating values accumulated in double (``f32``) under ``#pragma omp simd
 reduction`` (which permits reassociation for that loop only), and the spec's
 semantics kept for NaN, infinities, -0.0 and integer wrap-around.
 
-This version computes the byte-aligned real types (f32, f64 and the 8 to 64
-bit integers); :func:`supports` tells the lowering which nodes it can take.
+Every type computes here: f32, f64 and the 8 to 64-bit integers natively, f16,
+bf16 and the f8 types in float rounded on every result, c64/c128 as C99 complex,
+and the 2/4-bit integers packed in their buffers as the spec lays them out
+(:mod:`nx_codegen.c.packing`), computed in a byte and wrapped on every result.
+:func:`supports` tells the lowering which nodes it can take.
 
 >>> from nx_codegen import ir
 >>> k = ir.Kernel("k0", outer=(4,), stores=(ir.Store("y", ir.Index("o"), ir.Elem("exp", (ir.Load("x", ir.Index("o"), "f32"),), "f32", "f32")),))
@@ -52,8 +55,15 @@ _COMPLEX_FUNS = ("exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tan
 # spec rounds each op's result into its output type (nx_codegen.c.prelude)
 SMALL = ("f16", "bf16", "f8", "f8_e4m3fn")
 COMPUTE = dict(CTYPES, **{t: "float" for t in SMALL})
-_UNSIGNED = {"s8": "uint8_t", "s16": "uint16_t", "s32": "uint32_t", "s64": "uint64_t"}
-_INT_LIMITS = {"s8": (-2**7, 2**7 - 1), "s16": (-2**15, 2**15 - 1), "s32": (-2**31, 2**31 - 1),
+# the 2- and 4-bit integers are stored packed as spec.codec lays them out (several
+# per byte, element 0 in the high bits), compute in a byte and wrap every result
+PACKED = ("s2", "s4", "u2", "u4")
+for _t in PACKED:
+    CTYPES[_t] = COMPUTE[_t] = "int8_t" if _t[0] == "s" else "uint8_t"
+# the types whose elements go through the prelude's nx_load_<t> / nx_store_<t>
+VIA_PRELUDE = SMALL + PACKED
+_UNSIGNED = {"s2": "uint8_t", "s4": "uint8_t", "s8": "uint8_t", "s16": "uint16_t", "s32": "uint32_t", "s64": "uint64_t"}
+_INT_LIMITS = {"s2": (-2, 1), "s4": (-8, 7), "u2": (0, 3), "u4": (0, 15), "s8": (-2**7, 2**7 - 1), "s16": (-2**15, 2**15 - 1), "s32": (-2**31, 2**31 - 1),
                "s64": (-2**63, 2**63 - 1), "u8": (0, 2**8 - 1), "u16": (0, 2**16 - 1),
                "u32": (0, 2**32 - 1), "u64": (0, 2**64 - 1)}
 
@@ -178,7 +188,7 @@ class _Body:
             self.temps[e] = text
             return text
         if isinstance(e, ir.Load):
-            load = f"nx_load_{e.type}({e.buffer}, {e.offset})" if e.type in SMALL \
+            load = f"nx_load_{e.type}({e.buffer}, {e.offset})" if e.type in VIA_PRELUDE \
                 else f"{e.buffer}[{e.offset}]"
             name = self.emit(COMPUTE[e.type], load)
         elif isinstance(e, ir.Cast):
@@ -197,6 +207,8 @@ class _Body:
             text = _elem(e.op, args, compute, out)
             if e.type in SMALL:
                 text = f"nx_cast_f32_{e.type}({text})"
+            elif e.type in PACKED:
+                text = f"nx_wrap_{e.type}((uint64_t)({text}))"
             name = self.emit(COMPUTE[e.type], text)
         self.temps[e] = name
         return name
@@ -232,6 +244,8 @@ def _cast(x, src, dst):
     """A conversion with the spec's semantics: C's own where they agree (integer
     wrap-around, one rounding of an integer or f64 into f32/f64), the prelude's
     exact ``nx_cast_<src>_<dst>`` everywhere else."""
+    if dst in PACKED and src != dst:
+        return f"nx_cast_{src}_{dst}({x})"
     if _is_int(dst) and _is_int(src) or _is_float(dst) and (_is_int(src) or _is_float(src)):
         return f"({CTYPES[dst]}){x}"
     return f"nx_cast_{src}_{dst}({x})"
@@ -243,7 +257,7 @@ def storage_type(t) -> str:
     >>> storage_type("f32"), storage_type("bf16")
     ('float', 'uint16_t')
     """
-    return _prelude().TYPES[t].storage if t in SMALL else CTYPES[t]
+    return _prelude().TYPES[t].storage if t in VIA_PRELUDE else CTYPES[t]
 
 
 def _complex_elem(op, args, compute):
@@ -450,12 +464,16 @@ def render_kernel(kernel, types_of, threads=1) -> str:
     outer_flat = not _uses_dims(texts, "o")
     inner_flat = not _uses_dims(texts, "r")
     open_o, close_o, ind = _loops("o", kernel.outer, outer_flat, "  ")
-    parallel = threads > 1 and kernel.size >= PARALLEL_MIN
+    # a store into a packed buffer rewrites its whole byte: such loops run in
+    # order, on one thread, without vectorisation
+    packs = any(types_of[n] in PACKED for n in writes)
+    parallel = threads > 1 and kernel.size >= PARALLEL_MIN and not packs
     outer_size = math.prod(kernel.outer)
     par_outer = parallel and (outer_size >= 4 * threads or not kernel.accs)
     par = f" num_threads({threads}) schedule(static)"
     if not kernel.accs and outer_flat:
-        lines.append("  #pragma omp parallel for simd" + par if par_outer else "  #pragma omp simd")
+        if not packs:
+            lines.append("  #pragma omp parallel for simd" + par if par_outer else "  #pragma omp simd")
     elif par_outer:
         lines.append("  #pragma omp parallel for" + par)
     lines += open_o
@@ -466,7 +484,7 @@ def render_kernel(kernel, types_of, threads=1) -> str:
                 lines.append(f"{ind}double " + ", ".join(f"{n} = 0" for n in _acc_vars(r, j)) + ";")
             else:
                 lines.append(f"{ind}{_acc_type(r)} acc{j} = {_acc_init(r)};")
-        if _lane_split(kernel, inner_flat):
+        if _lane_split(kernel, inner_flat) and not packs:
             lines += _lane_sums(kernel, types_of, counter, ind, parallel and not par_outer, threads)
             open_r = None
         else:
@@ -479,7 +497,7 @@ def render_kernel(kernel, types_of, threads=1) -> str:
                 + ", ".join(_acc_vars(r, j)) + ")"
                 for j, r in enumerate(kernel.accs)
                 if r.combine in ("add", "multiply") and not _compensated(r)]
-        if simd and inner_flat and len(kernel.accs) == 1 and open_r is not None:
+        if simd and inner_flat and len(kernel.accs) == 1 and open_r is not None and not packs:
             lines += simd
         if open_r is not None:
             lines += open_r
@@ -488,6 +506,8 @@ def render_kernel(kernel, types_of, threads=1) -> str:
             total = _acc_total(r, j)
             if r.type in SMALL:
                 total = f"nx_cast_f64_{r.type}((double){total})"
+            elif r.type in PACKED:
+                total = f"nx_wrap_{r.type}((uint64_t){total})"
             lines.append(f"{ind}const {COMPUTE[r.type]} acc{j}_out = ({COMPUTE[r.type]}){total};")
     body = _Body(types_of, ind)
     body.count = counter
@@ -577,7 +597,7 @@ def _prelude():
 
 def _store(store, value, types_of):
     t = types_of[store.buffer]
-    if t in SMALL:
+    if t in VIA_PRELUDE:
         return f"nx_store_{t}({store.buffer}, {store.offset}, {value});"
     return f"{store.buffer}[{store.offset}] = {value};"
 
