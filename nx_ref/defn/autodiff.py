@@ -338,10 +338,18 @@ def _rule(node, g, cot, needed):
     spec_op = registry.get(node.op)
     if not spec_op.differentiable and spec_op.family != "linalg":
         return       # piecewise constant (comparisons, rounding, argmax, ...): zero, as Nx
-    if spec_op.grad is None:
+    if spec_op.grad is None and spec_op.composite is None:
         raise ArgumentError(f"gradient not yet implemented for nx.{node.op}")
     inputs = [tuple(_expr.wrap(x) for x in a) if isinstance(a, tuple) else _expr.wrap(a)
               for a in node.args]
+    if spec_op.grad is None:      # a composite kept whole in the graph: through its expansion
+        if any(isinstance(a, tuple) for a in node.args):
+            raise ArgumentError(f"gradient not yet implemented for nx.{node.op}")
+        expanded = spec_op.composite(_nx(), *inputs, **node.opts)
+        for a, ga in zip(node.args, vjp([expanded], [g], inputs)):
+            if a.id in needed:
+                _accumulate(cot, a, ga)
+        return
     inputs = [list(a) if isinstance(a, tuple) else a for a in inputs]
     out = (tuple(_expr.wrap(_expr.current_graph().add("elem", s, (node,), {"index": i}))
                  for i, s in enumerate(node.out)) if isinstance(node.out, tuple) else _expr.wrap(node))

@@ -354,6 +354,15 @@ class ExprBackend(Backend):
 
 
 define_primitives(ExprBackend, _Record)
+
+# Composite ops kept whole in the graph (compilers with a kernel for them use it;
+# the Evaluator and host fallbacks run the backend's composite; autodiff expands
+# the composite where the op has no gradient rule of its own).
+RECORDED_COMPOSITES = ("cumulative_sum", "cumulative_product", "cumulative_min", "cumulative_max")
+for _name in RECORDED_COMPOSITES:
+    _method = _Record()
+    _method.__set_name__(ExprBackend, _name)
+    setattr(ExprBackend, _name, _method)
 EXPR = ExprBackend()
 
 

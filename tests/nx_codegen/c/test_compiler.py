@@ -194,3 +194,15 @@ def test_long_f64_sums_are_compensated_lanes_independent_of_threads():
     assert len(results) == 1
     (got,) = results
     assert abs(got - exact) <= math.ulp(exact)
+
+
+@pytest.mark.parametrize("op", ["cumulative_sum", "cumulative_product", "cumulative_min",
+                                "cumulative_max"])
+def test_cumulative_ops_run_as_their_own_kernels(op):
+    def f(t):
+        return getattr(nx, op)(t, axis=0, reverse=True)
+    g = trace(f, [nx.template((4, 3), "s32")])
+    program = lower(g, CTarget())
+    assert [type(s).__name__ for s in program.steps] == ["Extern"]
+    x = nx.reshape(nx.tensor([3, -1, 2, 7, 0, -4, 5, 1, 1, -2, 6, 2], type="s32"), (4, 3))
+    assert nx.jit(f, compiler=nx_codegen.C)(x).to_list() == f(x).to_list()

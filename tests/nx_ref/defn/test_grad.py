@@ -114,3 +114,15 @@ def test_bad_input_raises():
         nx.grad(lambda x: nx.sum(nx.runtime_call(x, x, lambda t, o: t)))(nx.tensor([1.0]))
     with pytest.raises(TypeError_, match="expects a function"):
         nx.value_and_grad(42)
+@pytest.mark.parametrize("op", ["cumulative_sum", "cumulative_product", "cumulative_min",
+                                "cumulative_max"])
+def test_recorded_composites_stay_whole_and_differentiate_through_their_expansion(op):
+    from spec import registry
+    from nx_ref.defn.expr import trace
+    graph = trace(lambda t: getattr(nx, op)(t, axis=1), [nx.template((2, 3), "f32")])
+    assert [n.op for n in graph.nodes if n.op not in ("parameter",)] == [op]
+    x = nx.tensor([[1.0, 2.0, 3.0], [4.0, -5.0, 6.0]])
+    whole = nx.grad(lambda t: nx.sum(nx.sin(getattr(nx, op)(t, axis=1, reverse=True))))(x)
+    expanded = nx.grad(lambda t: nx.sum(nx.sin(
+        registry.get(op).composite(nx, t, axis=1, reverse=True))))(x)
+    assert whole.to_list() == expanded.to_list()
