@@ -36,10 +36,9 @@ import contextlib
 import hashlib
 import json
 import os
-import platform
 import re
-import secrets
 import shlex
+import shutil
 import subprocess
 import threading
 import time
@@ -212,16 +211,65 @@ def _compiler_identity():
     with _guard:
         if name in _process:
             return _process[name]
-    try:
-        run = subprocess.run(command + ["--version"], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise BuildError(f"the C compiler {' '.join(command)!r} cannot be run ({error}); "
-                         "install gcc or set CC", command=command) from error
-    lines = run.stdout.splitlines()
-    identity = [command, lines[0] if lines else f"exit {run.returncode}"]
+    stamp = _executable_stamp(command[0])
+    version = _remembered_version(stamp)
+    if version is None:
+        try:
+            run = subprocess.run(command + ["--version"], capture_output=True, text=True,
+                                 timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise BuildError(f"the C compiler {' '.join(command)!r} cannot be run ({error}); "
+                             "install gcc or set CC", command=command) from error
+        lines = run.stdout.splitlines()
+        version = lines[0] if lines else f"exit {run.returncode}"
+        if run.returncode == 0:
+            _remember_version(stamp, version)
+    identity = [command, version]
     with _guard:
         _process[name] = identity
     return identity
+
+
+def _executable_stamp(program):
+    """The resolved path, size and modification time of ``program`` (None when
+    it is not found): a new compiler installed there changes the stamp."""
+    path = shutil.which(program)
+    if path is None:
+        return None
+    real = os.path.realpath(path)
+    with contextlib.suppress(OSError):
+        st = os.stat(real)
+        return f"{real}:{st.st_size}:{st.st_mtime_ns}"
+    return None
+
+
+def _versions_file():
+    return cache_dir() / "compilers.json"
+
+
+def _remembered_version(stamp):
+    """The ``--version`` line recorded for an executable stamp by an earlier
+    process (saves running the compiler on every warm start)."""
+    if stamp is None:
+        return None
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(_versions_file().read_text()).get(stamp)
+    return None
+
+
+def _remember_version(stamp, version):
+    if stamp is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        path = _versions_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        known = {}
+        with contextlib.suppress(OSError, ValueError):
+            known = json.loads(path.read_text())
+        known[stamp] = version
+        tmp = path.with_name(f"tmp-{os.getpid()}-{path.name}")
+        tmp.write_text(json.dumps(known))
+        os.replace(tmp, path)
 
 
 def _cpu_features():
@@ -229,7 +277,7 @@ def _cpu_features():
     with _guard:
         if "cpu" in _process:
             return _process["cpu"]
-    features = platform.machine()
+    features = os.uname().machine
     with contextlib.suppress(OSError):
         with open("/proc/cpuinfo") as info:
             for line in info:
@@ -380,7 +428,7 @@ def _compile(directory, key, source, flags):
     """Compile into temporary files of ``directory``, then move the library and,
     last, its manifest into place."""
     _remove_stale_temp(directory)
-    stem = directory / f"tmp-{key[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
+    stem = directory / f"tmp-{key[:16]}-{os.getpid()}-{os.urandom(4).hex()}"
     c_path, so_path, json_path = (stem.with_suffix(s) for s in (".c", ".so", ".json"))
     command = _compiler() + list(flags) + ["-o", str(so_path), str(c_path)] + list(LIBS)
     c_path.write_text(source)
@@ -493,7 +541,7 @@ def _write_ffi(path, args):
     body = repr(args)
     with contextlib.suppress(OSError):  # a read-only cache still works, parsing each time
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.parent / f"tmp-{os.getpid()}-{secrets.token_hex(4)}.py"
+        temp = path.parent / f"tmp-{os.getpid()}-{os.urandom(4).hex()}.py"
         temp.write_text(hashlib.sha256(body.encode()).hexdigest() + "\n" + body)
         os.replace(temp, path)
 

@@ -351,30 +351,32 @@ def _cast_fn(a: str, b: str):
     return head + " {\n" + "".join(f"    {line}\n" for line in lines) + "}\n", deps
 
 
-def _chunks() -> dict:
-    """Every chunk of the prelude by key, in an order where dependencies come first."""
-    chunks = {"base": (_BASE, ())}
-    for fmt in ROUNDED_FLOATS:
-        chunks["fmt:" + fmt] = (_format_chunk(fmt), ())
-    for t in TYPES.values():
-        if t.wrap:
-            chunks["wrap:" + t.name] = (_wrap_fn(t), ())
-    for t in TYPES.values():
-        chunks["io:" + t.name] = (_io_fns(t), _io_deps(t))
-    for a in TYPES:
-        for b in TYPES:
-            chunks[f"cast:{a}:{b}"] = _cast_fn(a, b)
-    return chunks
+def _chunk(key: str):
+    """``(text, dependencies)`` of one chunk of the prelude, built on first use
+    (a new process renders only the chunks its kernels need)."""
+    if key not in _CHUNKS:
+        kind, _, rest = key.partition(":")
+        if kind == "base":
+            _CHUNKS[key] = (_BASE, ())
+        elif kind == "fmt":
+            _CHUNKS[key] = (_format_chunk(rest), ())
+        elif kind == "wrap":
+            _CHUNKS[key] = (_wrap_fn(TYPES[rest]), ())
+        elif kind == "io":
+            _CHUNKS[key] = (_io_fns(TYPES[rest]), _io_deps(TYPES[rest]))
+        else:
+            _CHUNKS[key] = _cast_fn(*rest.split(":"))
+    return _CHUNKS[key]
 
 
-_CHUNKS = _chunks()
+_CHUNKS: dict = {}
 
 
 def _emit(key: str, seen: set, out: list):
     if key in seen:
         return
     seen.add(key)
-    text, deps = _CHUNKS[key]
+    text, deps = _chunk(key)
     for dep in deps:
         _emit(dep, seen, out)
     out.append(text)
@@ -387,7 +389,7 @@ def prelude_for(types_used) -> str:
     >>> src = prelude_for(["s4", "bf16"])
     >>> [name in src for name in ("nx_store_s4", "nx_cast_bf16_s4", "nx_f64_to_bf16_bits", "nx_load_f32")]
     [True, True, True, False]
-    >>> len(src) < len(PRELUDE) // 10
+    >>> len(src) < len(prelude_for(TYPES)) // 10
     True
     """
     names = [t.name for t in types.ALL_TYPES if t in {types.normalize(u) for u in types_used}]
@@ -401,4 +403,7 @@ def prelude_for(types_used) -> str:
     return "\n".join(out)
 
 
-PRELUDE = prelude_for(TYPES)
+def __getattr__(name):
+    if name == "PRELUDE":     # the whole prelude (every type), built on first use
+        return prelude_for(TYPES)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

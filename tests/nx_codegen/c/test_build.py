@@ -374,3 +374,18 @@ def test_without_cffis_renderer_the_parsed_cdef_is_used(cache, monkeypatch):
     source, cdef = kernel(500)
     assert build.load(source, cdef).lib.kernel_500(1) == 501
     assert not (cache / "ffi").exists()
+
+
+def test_the_compiler_version_is_remembered_by_executable_stamp(tmp_path, monkeypatch):
+    """A warm start reads the compiler's --version line from the cache instead of
+    running the compiler; a changed executable (another stamp) runs it again."""
+    monkeypatch.setenv("NX_CODEGEN_CACHE", str(tmp_path))
+    monkeypatch.setattr(build, "_process", {})
+    identity = build._compiler_identity()
+    stamp = build._executable_stamp(build._compiler()[0])
+    assert stamp is not None
+    assert json.loads((tmp_path / "compilers.json").read_text()) == {stamp: identity[1]}
+    monkeypatch.setattr(build, "_process", {})
+    monkeypatch.setattr(build.subprocess, "run", None)      # would fail if called
+    assert build._compiler_identity() == identity
+    assert build._remembered_version(stamp + "-other") is None
