@@ -7,9 +7,9 @@ A new benchmark is a module declaring :class:`~benchmarks.common.Benchmark` s,
 listed in ``_MODULES`` below; a new backend is one more candidate row.
 
 >>> sorted(BENCHMARKS)
-['dot_2048', 'dot_512', 'mlp', 'softmax', 'softmax_f64']
+['dot_2048', 'dot_512', 'mlp', 'mlp_784', 'softmax', 'softmax_f64']
 >>> [b.name for b in select("all")]
-['softmax', 'softmax_f64', 'mlp', 'dot_512', 'dot_2048']
+['softmax', 'softmax_f64', 'mlp', 'mlp_784', 'dot_512', 'dot_2048']
 """
 
 from __future__ import annotations
