@@ -86,39 +86,39 @@ class C(Compiler):
 
 
 class _Executable:
+    """A lowered graph ready to run: kernels built, host steps prepared. The
+    arrays of the run live in a dictionary ``env`` keyed by buffer name;
+    subclasses for other targets override :meth:`target`, :meth:`build`
+    (kernel name -> callable) and :meth:`launch`."""
+
     def __init__(self, graph, compiler):
         from nx_codegen.c.backend import CBackend
         self.graph = graph
-        self.program = lower(graph, CTarget())
+        self.compiler = compiler
+        self.program = lower(graph, self.target())
         self.backend = CBackend()
         self.subs = {}
         kernels = self.program.kernels() + self.program.externs()
-        self.lib = None
-        if kernels:
-            from nx_codegen.c import build
-            source = render.render_program(self.program, compiler.thread_count())
-            cdef = "\n".join(f"void {k.name}(void *const *b);" for k in kernels)
-            self.lib = build.load(source, cdef, flags=["-lmvec"] if render.HAS_MVEC else None)
+        functions = self.build(kernels) if kernels else {}
         self.calls = []
         self.checks = {}
         types_of = self.program.buffers
         for step in self.program.steps:
             if isinstance(step, ir.Kernel):
                 self.calls.append(("kernel", step, render.kernel_buffers(step),
-                                   getattr(self.lib.lib, step.name)))
+                                   functions[step.name]))
             elif isinstance(step, ir.Extern):
                 names = [x for a in step.inputs for x in (a if isinstance(a, tuple) else (a,))]
                 from nx_codegen.c.externs import CHECKS
                 if step.node.op in CHECKS:       # validates the data on the host first
                     self.checks[step.name] = (CHECKS[step.node.op], names)
                 self.calls.append(("kernel", step, names + list(step.outputs),
-                                   getattr(self.lib.lib, step.name)))
+                                   functions[step.name]))
             else:
                 self.calls.append(("host", step, None, None))
         self.types_of = types_of
         # buffers of the 2/4-bit types: packed in env, one per byte in tensors
         self.packed = {n: b.type for n, b in types_of.items() if b.type in packing.BITS}
-        self.compiler = compiler
         self.results = set(self.program.outputs)
         self.pool = threading.local()     # intermediates, allocated once per thread and reused
 
@@ -128,7 +128,6 @@ class _Executable:
             env[name] = self.store(name, _array(t))
         for name, t in self.program.constants.items():
             env[name] = self.store(name, _array(t))
-        ffi = self.lib.ffi if self.lib is not None else None
         for kind, step, names, fn in self.calls:
             if kind == "kernel":
                 if step.name in self.checks:
@@ -137,13 +136,28 @@ class _Executable:
                 for n in (step.writes() if isinstance(step, ir.Kernel) else step.outputs):
                     if n not in env:
                         env[n] = self.allocate(n)
-                ptrs = ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(
-                    env[n].reshape(-1).view(np.uint8), require_writable=False)) for n in names])
-                fn(ptrs)
+                self.launch(step, fn, [env[n] for n in names])
             else:
                 self.host(step, env, hooks or {})
         return [self.backend.wrap(self.graph.outputs[i].out, self.load(env, name))
                 for i, name in enumerate(self.program.outputs)]
+
+    def target(self):
+        return CTarget()
+
+    def build(self, kernels):
+        """The callable of each kernel and dedicated kernel, by name."""
+        from nx_codegen.c import build
+        source = render.render_program(self.program, self.compiler.thread_count())
+        cdef = "\n".join(f"void {k.name}(void *const *b);" for k in kernels)
+        self.lib = build.load(source, cdef, flags=["-lmvec"] if render.HAS_MVEC else None)
+        return {k.name: getattr(self.lib.lib, k.name) for k in kernels}
+
+    def launch(self, step, fn, arrays):
+        """Run one kernel on its buffers' arrays (in :func:`render.kernel_buffers` order)."""
+        ffi = self.lib.ffi
+        fn(ffi.new("void *[]", [ffi.cast("void *", ffi.from_buffer(
+            a.reshape(-1).view(np.uint8), require_writable=False)) for a in arrays]))
 
     def store(self, name, array):
         """``array`` as buffer ``name`` holds it (packed for the 2/4-bit types)."""
@@ -186,7 +200,7 @@ class _Executable:
 
     def sub(self, graph):
         if id(graph) not in self.subs:
-            self.subs[id(graph)] = _Executable(graph, self.compiler)
+            self.subs[id(graph)] = type(self)(graph, self.compiler)
         return self.subs[id(graph)]
 
 

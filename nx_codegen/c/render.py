@@ -40,7 +40,8 @@ from spec import registry
 from nx_codegen import ir
 from nx_codegen.c import elementwise, vmath
 
-__all__ = ["CTYPES", "supports", "render_kernel", "kernel_buffers", "render_program", "HEADER"]
+__all__ = ["CTYPES", "supports", "render_kernel", "kernel_buffers", "render_program", "HEADER",
+           "Dialect", "C_DIALECT", "elem_core", "supports_core"]
 
 CTYPES = {"f32": "float", "f64": "double", "s8": "int8_t", "s16": "int16_t", "s32": "int32_t",
           "s64": "int64_t", "u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t"}
@@ -150,13 +151,22 @@ def _is_int(t):
 def supports(node) -> bool:
     """Whether this renderer computes the element-wise ``node`` (its op on its
     compute and output types)."""
-    types_used = {str(node.out.type)} | {str(x.out.type) for x in node.inputs()}
+    if not _types_used(node) <= set(COMPUTE):
+        return False
+    extra = elementwise.supports(node)
+    return supports_core(node) if extra is None else extra
+
+
+def _types_used(node):
+    return {str(node.out.type)} | {str(x.out.type) for x in node.inputs()}
+
+
+def supports_core(node) -> bool:
+    """Whether :func:`elem_core` computes the element-wise ``node``."""
+    types_used = _types_used(node)
     if not types_used <= set(COMPUTE):
         return False
     op = node.op
-    extra = elementwise.supports(node)
-    if extra is not None:
-        return extra
     if op in ("as_type", "constant", "select"):
         return True
     out = str(node.out.type)
@@ -180,9 +190,10 @@ def supports(node) -> bool:
 class _Body:
     """Statements of one loop body, with shared temporaries."""
 
-    def __init__(self, types_of, indent):
+    def __init__(self, types_of, indent, elem=None):
         self.types_of, self.indent = types_of, indent
         self.lines, self.temps, self.count = [], {}, [0]
+        self.elem = elem or _elem
 
     def emit(self, ctype, text):
         name = f"t{self.count[0]}"
@@ -214,7 +225,7 @@ class _Body:
             args = [self.value(a) for a in e.args]
             compute = "f32" if e.compute in SMALL else e.compute
             out = "f32" if e.type in SMALL else e.type
-            text = _elem(e.op, args, compute, out)
+            text = self.elem(e.op, args, compute, out)
             if e.type in SMALL:
                 text = f"nx_cast_f32_{e.type}({text})"
             elif e.type in PACKED:
@@ -295,6 +306,12 @@ def _elem(op, args, compute, out):
     text = vmath.rule(op, args, compute) or elementwise.rule(op, args, compute, out)
     if text is not None:
         return text
+    return elem_core(op, args, compute, out)
+
+
+def elem_core(op, args, compute, out):
+    """The C expression of the core element-wise ops (:func:`supports_core`),
+    shared by the C-like dialects."""
     if compute in COMPLEX:
         return _complex_elem(op, args, compute)
     c = CTYPES[compute]
@@ -458,31 +475,55 @@ def _acc_init(r):
 PARALLEL_MIN = 1 << 16     # elements below which a kernel runs on one thread
 
 
-def render_kernel(kernel, types_of, threads=1) -> str:
+class Dialect:
+    """What differs between C-like targets, in the C version: the function's
+    head, the outer loop, OpenMP pragmas and lane-split sums, the element
+    expressions. :mod:`nx_codegen.opencl.render` derives the OpenCL one."""
+
+    pragmas = True      # OpenMP: threads and simd loops
+    lanes = True        # long f64 sums as vector lanes (_lane_sums)
+
+    def head(self, name, params):
+        """The opening lines of kernel ``name``; ``params`` are ``(buffer, C
+        storage type, written)`` in argument order."""
+        lines = [f"void {name}(void *const *b) {{"]
+        for i, (n, ctype, written) in enumerate(params):
+            lines.append(f"  {'' if written else 'const '}{ctype} *restrict {n} = b[{i}];")
+        return lines
+
+    def outer(self, shape, flat, indent):
+        """(opening lines, closing lines, inner indent) of the outer loop."""
+        return _loops("o", shape, flat, indent)
+
+    def elem(self, op, args, compute, out):
+        return _elem(op, args, compute, out)
+
+
+C_DIALECT = Dialect()
+
+
+def render_kernel(kernel, types_of, threads=1, dialect=C_DIALECT) -> str:
     """The C function of one kernel; ``types_of`` maps buffer names to types.
     With ``threads`` > 1, a kernel of at least :data:`PARALLEL_MIN` elements
     splits its outer loop (or, for a reduction to few values, its inner loop)
     over that many OpenMP threads."""
     names = kernel_buffers(kernel)
     writes = kernel.writes()
-    lines = [f"void {kernel.name}(void *const *b) {{"]
-    for i, n in enumerate(names):
-        const = "" if n in writes else "const "
-        t = types_of[n]
-        lines.append(f"  {const}{storage_type(t)} *restrict {n} = b[{i}];")
+    lines = dialect.head(kernel.name, [(n, storage_type(types_of[n]), n in writes) for n in names])
     texts = _offsets(kernel)
     outer_flat = not _uses_dims(texts, "o")
     inner_flat = not _uses_dims(texts, "r")
-    open_o, close_o, ind = _loops("o", kernel.outer, outer_flat, "  ")
+    open_o, close_o, ind = dialect.outer(kernel.outer, outer_flat, "  ")
     # a store into a packed buffer rewrites its whole byte: such loops run in
-    # order, on one thread, without vectorisation
-    packs = any(types_of[n] in PACKED for n in writes)
-    parallel = threads > 1 and kernel.size >= PARALLEL_MIN and not packs
+    # order, on one thread, without vectorisation (as every loop of a dialect
+    # without OpenMP pragmas)
+    no_omp = any(types_of[n] in PACKED for n in writes) or not dialect.pragmas
+    parallel = threads > 1 and kernel.size >= PARALLEL_MIN and not no_omp
     outer_size = math.prod(kernel.outer)
     par_outer = parallel and (outer_size >= 4 * threads or not kernel.accs)
     par = f" num_threads({threads}) schedule(static)"
     if not kernel.accs and outer_flat:
-        if not packs:
+        if not no_omp:
             lines.append("  #pragma omp parallel for simd" + par if par_outer else "  #pragma omp simd")
     elif par_outer:
         lines.append("  #pragma omp parallel for" + par)
@@ -494,7 +535,7 @@ def render_kernel(kernel, types_of, threads=1) -> str:
                 lines.append(f"{ind}double " + ", ".join(f"{n} = 0" for n in _acc_vars(r, j)) + ";")
             else:
                 lines.append(f"{ind}{_acc_type(r)} acc{j} = {_acc_init(r)};")
-        if _lane_split(kernel, inner_flat) and not packs:
+        if _lane_split(kernel, inner_flat) and not no_omp and dialect.lanes:
             lines += _lane_sums(kernel, types_of, counter, ind, parallel and not par_outer, threads)
             open_r = None
         else:
@@ -507,11 +548,12 @@ def render_kernel(kernel, types_of, threads=1) -> str:
                 + ", ".join(_acc_vars(r, j)) + ")"
                 for j, r in enumerate(kernel.accs)
                 if r.combine in ("add", "multiply") and not _compensated(r)]
-        if simd and inner_flat and len(kernel.accs) == 1 and open_r is not None and not packs:
+        if simd and inner_flat and len(kernel.accs) == 1 and open_r is not None and not no_omp:
             lines += simd
         if open_r is not None:
             lines += open_r
-            lines += _inner_body(kernel, types_of, counter, ind2, _acc_update) + close_r
+            lines += _inner_body(kernel, types_of, counter, ind2, _acc_update,
+                                 elem=dialect.elem) + close_r
         for j, r in enumerate(kernel.accs):
             total = _acc_total(r, j)
             if r.type in SMALL:
@@ -519,7 +561,7 @@ def render_kernel(kernel, types_of, threads=1) -> str:
             elif r.type in PACKED:
                 total = f"nx_wrap_{r.type}((uint64_t){total})"
             lines.append(f"{ind}const {COMPUTE[r.type]} acc{j}_out = ({COMPUTE[r.type]}){total};")
-    body = _Body(types_of, ind)
+    body = _Body(types_of, ind, dialect.elem)
     body.count = counter
     for s in kernel.stores:
         body.lines.append(f"{ind}{_store(s, body.value(s.value), types_of)}")
@@ -527,10 +569,10 @@ def render_kernel(kernel, types_of, threads=1) -> str:
     return "\n".join(lines)
 
 
-def _inner_body(kernel, types_of, counter, ind, update, accs=None):
+def _inner_body(kernel, types_of, counter, ind, update, accs=None, elem=None):
     """The statements of one inner iteration: the inner stores, then each
     reduction's update (``update(r, accumulator name, value)``)."""
-    body = _Body(types_of, ind)
+    body = _Body(types_of, ind, elem)
     body.count = counter
     for s in kernel.inner_stores:
         body.lines.append(f"{ind}{_store(s, body.value(s.value), types_of)}")
