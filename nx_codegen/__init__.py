@@ -1,5 +1,5 @@
 """nx_codegen: the Expr graph lowered into fused loop kernels, rendered as C
-(built with cffi) and, later, OpenCL.
+(built with cffi) or as OpenCL C (run through pyopencl).
 
 ``nx.jit(f, compiler=nx_codegen.C)`` compiles a defn into C kernels;
 ``nx.default_backend(nx_codegen.CBackend())`` runs eager ops the same way.
@@ -18,5 +18,6 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from nx_codegen.c.backend import CBackend  # noqa: E402
 from nx_codegen.c.compiler import C  # noqa: E402
+from nx_codegen.opencl.compiler import OpenCL  # noqa: E402
 
-__all__ = ["C", "CBackend"]
+__all__ = ["C", "CBackend", "OpenCL"]

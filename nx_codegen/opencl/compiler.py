@@ -1,0 +1,152 @@
+"""``nx_codegen.OpenCL``: a defn compiler running the same lowered programs as
+``nx_codegen.C`` on an OpenCL device through pyopencl (PoCL on CPUs, the
+vendor's driver on GPUs).
+
+This first version proves the kernel IR target-neutral: element-wise chains
+and reductions run as OpenCL kernels (:mod:`nx_codegen.opencl.render`); every
+other node runs on the host fallback, and ``cond``/``while`` run their
+sub-graphs from the host, as in the C compiler. Arrays travel to the device
+for each kernel and back (keeping them on the device is issue 10's runtime).
+
+>>> import nx_ref as nx, nx_codegen
+>>> f = nx.jit(lambda x: nx.exp(x) / nx.sum(nx.exp(x)), compiler=nx_codegen.OpenCL(device="pocl:0"))
+>>> [round(v, 4) for v in f(nx.tensor([0.0, 1.0, 2.0])).to_list()]
+[0.09, 0.2447, 0.6652]
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from nx_ref.defn.compiler import Compiler
+from spec.errors import ArgumentError
+from nx_codegen.c.compiler import _Executable
+from nx_codegen.opencl import render
+
+__all__ = ["OpenCL", "select_device", "devices"]
+
+_lock = threading.Lock()
+_contexts: dict = {}       # device -> (context, queue)
+_programs: dict = {}       # (device, source) -> {kernel name: kernel} of the built program
+
+
+def _cl():
+    try:
+        import pyopencl
+    except ImportError as error:
+        raise ArgumentError("nx_codegen.OpenCL needs pyopencl: pip install 'pyopencl[pocl]' "
+                            "(or the opencl extra of nx-ref)") from error
+    return pyopencl
+
+
+def devices():
+    """``[(name, device)]`` of every OpenCL device, named ``"<platform>:<index>"``
+    with the platform's short name (``pocl``, ``nvidia``, ...)."""
+    cl = _cl()
+    out = []
+    for platform in cl.get_platforms():
+        short = _short_name(platform)
+        for i, device in enumerate(platform.get_devices()):
+            out.append((f"{short}:{i}", device))
+    return out
+
+
+def _short_name(platform):
+    name = platform.name.lower()
+    for known in ("pocl", "nvidia", "amd", "intel", "apple"):
+        if known in name or (known == "pocl" and "portable computing" in name):
+            return known
+    return name.split()[0]
+
+
+def select_device(device=None):
+    """The pyopencl device for ``device``: ``"<platform>:<index>"`` (``"pocl:0"``),
+    or None for the first GPU, else the first device."""
+    available = devices()
+    if not available:
+        raise ArgumentError("nx_codegen.OpenCL: no OpenCL device found (pip install "
+                            "'pyopencl[pocl]' provides a CPU device)")
+    if device is None:
+        cl = _cl()
+        gpus = [d for _, d in available if d.type & cl.device_type.GPU]
+        return gpus[0] if gpus else available[0][1]
+    for name, d in available:
+        if name == device:
+            return d
+    raise ArgumentError(f"nx_codegen.OpenCL: unknown device {device!r}; available: "
+                        + ", ".join(name for name, _ in available))
+
+
+def _context(device):
+    cl = _cl()
+    with _lock:
+        if device not in _contexts:
+            context = cl.Context([device])
+            _contexts[device] = (context, cl.CommandQueue(context))
+        return _contexts[device]
+
+
+class OpenCL(Compiler):
+    """Compile graphs into OpenCL kernels for ``device`` (see the module docstring)."""
+
+    def __init__(self, device=None):
+        self.device_name = device
+        self._device = None
+
+    @property
+    def device(self):
+        if self._device is None:
+            self._device = select_device(self.device_name)
+        return self._device
+
+    def compile(self, graph):
+        return _ClExecutable(graph, self).run
+
+    def __repr__(self):
+        return "nx_codegen.OpenCL()" if self.device_name is None else \
+            f"nx_codegen.OpenCL(device={self.device_name!r})"
+
+
+class _ClExecutable(_Executable):
+    def target(self):
+        return render.OpenCLTarget()
+
+    def build(self, kernels):
+        cl = _cl()
+        device = self.compiler.device
+        if "cl_khr_fp64" not in device.extensions:
+            raise ArgumentError(f"nx_codegen.OpenCL: device {device.name!r} has no cl_khr_fp64, "
+                                "which this version needs")
+        self.context, self.queue = _context(device)
+        source = render.render_program(self.program)
+        key = (device, source)
+        with _lock:
+            if key not in _programs:
+                program = cl.Program(self.context, source).build(options=render.BUILD_OPTIONS)
+                _programs[key] = {k.function_name: k for k in program.all_kernels()}
+            return {k.name: _programs[key][k.name] for k in kernels}
+
+    def launch(self, step, fn, arrays):
+        cl = _cl()
+        mf = cl.mem_flags
+        writes = step.writes()
+        names = [n for n in _buffer_names(step)]
+        buffers = []
+        for n, a in zip(names, arrays):
+            flags = (mf.READ_WRITE if n in writes else mf.READ_ONLY) | mf.COPY_HOST_PTR
+            buffers.append(cl.Buffer(self.context, flags, hostbuf=a) if a.nbytes else
+                           cl.Buffer(self.context, mf.READ_WRITE, 1))
+        size = int(np.prod(step.outer, dtype=np.int64))
+        if size:
+            fn(self.queue, (size,), None, *buffers)
+        for n, a, b in zip(names, arrays, buffers):
+            if n in writes and a.nbytes:
+                cl.enqueue_copy(self.queue, a.reshape(-1).view(np.uint8), b)
+        self.queue.finish()
+
+
+def _buffer_names(step):
+    from nx_codegen.c.render import kernel_buffers
+    return kernel_buffers(step)

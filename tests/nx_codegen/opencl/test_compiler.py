@@ -1,0 +1,143 @@
+"""nx_codegen.OpenCL (first version): the lowering shared with the C target,
+element-wise chains and reductions run as OpenCL kernels on PoCL, equal to the
+reference within the spec's tolerances; generated from the registry."""
+
+import math
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import nx_ref as nx
+import nx_codegen
+from spec import registry, types
+from spec.errors import ArgumentError
+from nx_ref.defn.expr import trace
+from nx_codegen import ir
+from nx_codegen.c.compiler import CTarget
+from nx_codegen.lower import lower
+from nx_codegen.opencl import render
+from nx_codegen.opencl.compiler import devices
+from tests.support import assert_close, scalar_values
+
+POCL = nx_codegen.OpenCL(device="pocl:0")
+N = 7
+
+
+def _tensor(vals, t, shape=None):
+    shape = (len(vals),) if shape is None else shape
+    if not vals:
+        return nx.broadcast(nx.tensor(0, type=t), shape)
+    return nx.reshape(nx.tensor(vals, type=t), shape)
+
+
+def _kernel_ops(t):
+    """The element-wise ops of type ``t`` that lower to OpenCL kernels."""
+    out = []
+    for name, op in registry.all_ops().items():
+        if op.family != "elementwise" or name in ("select", "clip") \
+                or types.normalize(t) not in op.accepts:
+            continue
+        arity = op.extras["arity"]
+        g = trace(lambda *a, name=name: getattr(nx, name)(*a), [nx.template((3,), t)] * arity)
+        if all(isinstance(s, ir.Kernel) for s in lower(g, render.OpenCLTarget()).steps):
+            out.append(name)
+    return out
+
+
+OPS = {t: _kernel_ops(t) for t in render.TYPES}
+
+
+def test_pocl_is_listed():
+    assert any(name == "pocl:0" for name, _ in devices())
+
+
+def test_the_lowering_is_the_c_targets():
+    """Softmax lowers to the same two kernels for both targets; only the renderer differs."""
+    g = trace(lambda x: nx.exp(x) / nx.sum(nx.exp(x)), [nx.template((1000,), "f32")])
+    cl, c = lower(g, render.OpenCLTarget()), lower(g, CTarget())
+    assert len(cl.kernels()) == 2 and cl.steps == c.steps
+    assert "__kernel void k0" in render.render_program(cl)
+
+
+def test_the_core_element_wise_ops_run_as_kernels():
+    assert {"add", "subtract", "multiply", "divide", "exp", "log", "tanh", "max", "min",
+            "less", "negate", "sigmoid"} <= set(OPS["f32"])
+    assert {"add", "multiply", "max", "less", "bitwise_and"} & set(OPS["s32"]) >= {"add", "multiply"}
+
+
+@pytest.mark.parametrize("t", render.TYPES)
+@settings(max_examples=8)
+@given(data=st.data())
+def test_element_wise_ops_agree_with_the_reference(t, data):
+    ops = OPS[t]
+    x = _tensor(data.draw(st.lists(scalar_values(t), min_size=N, max_size=N)), t)
+    y = _tensor(data.draw(st.lists(scalar_values(t), min_size=N, max_size=N)), t)
+
+    def every_op(a, b):
+        return tuple(getattr(nx, name)(*([a, b][:registry.get(name).extras["arity"]])) for name in ops)
+    got = nx.jit(every_op, compiler=POCL)(x, y)
+    for name, g, w in zip(ops, got, every_op(x, y)):
+        assert g.spec == w.spec, name
+        assert_close(w.type, g.to_flat_list(), w.to_flat_list(),
+                     ulps=registry.get(name).tolerance.get(str(w.type), 0), context=f"{name} {t}")
+
+
+CASES = [((2, 3), None, False), ((2, 3), [1], True), ((3, 2, 2), [0, 2], False),
+         ((0,), None, False), ((2, 0), [1], True), ((), None, False)]
+
+
+@pytest.mark.parametrize("t", ["f32", "f64", "s8", "u64"])
+@settings(max_examples=5)
+@given(data=st.data())
+def test_reductions_agree_with_the_reference(t, data):
+    finite = t in ("f32", "f64")
+    xs = []
+    for shape, _, _ in CASES:
+        size = math.prod(shape)
+        vals = data.draw(st.lists(scalar_values(t, allow_nan=not finite, allow_infinity=not finite,
+                                                min_value=-8 if finite else None,
+                                                max_value=8 if finite else None),
+                                  min_size=size, max_size=size))
+        xs.append(_tensor(vals, t, shape))
+    reductions = ("sum", "product", "reduce_max", "reduce_min")
+
+    def every_reduction(*inputs):
+        return tuple(getattr(nx, r)(x, axes=axes, keep_axes=keep)
+                     for x, (_, axes, keep) in zip(inputs, CASES) for r in reductions)
+    got = nx.jit(every_reduction, compiler=POCL)(*xs)
+    names = [r for _ in CASES for r in reductions]
+    for name, g, w in zip(names, got, every_reduction(*xs)):
+        assert g.spec == w.spec
+        assert_close(w.type, g.to_flat_list(), w.to_flat_list(),
+                     ulps=registry.get(name).tolerance.get(t, 0), context=f"{name} {t}")
+
+
+def test_special_values_wrap_around_and_softmax():
+    f = nx.jit(lambda a, b: (a + b, a * b, nx.max(a, b), nx.min(a, b), a < b), compiler=POCL)
+    a = nx.tensor([float("nan"), float("inf"), -0.0, 0.0, 1.0])
+    b = nx.tensor([1.0, float("-inf"), 0.0, -0.0, float("nan")])
+    for got, want in zip(f(a, b), (a + b, a * b, nx.max(a, b), nx.min(a, b), a < b)):
+        assert got.to_binary() == want.to_binary()
+    # a NaN's sign bit is not part of the spec (x86 makes 0/0 a negative NaN)
+    assert_close("f32", nx.jit(nx.divide, compiler=POCL)(a, b).to_flat_list(),
+                 (a / b).to_flat_list(), ulps=0)
+    i = nx.tensor([127, -128, 100], type="s8")
+    assert nx.jit(lambda x: x + x, compiler=POCL)(i).to_list() == (i + i).to_list()
+    x = nx.iota((2, 500), type="f64") / 100
+
+    def softmax(t):
+        return nx.exp(t) / nx.sum(nx.exp(t), axes=[1], keep_axes=True)
+    assert_close("f64", nx.jit(softmax, compiler=POCL)(x).to_flat_list(),
+                 softmax(x).to_flat_list(), ulps=4)
+
+
+def test_host_fallback_and_control_flow():
+    def f(x):
+        return nx.while_loop(lambda s: s[0] < 3, lambda s: (s[0] + 1, nx.sort(s[1] * 2 - 1)), (0, x))[1]
+    x = nx.tensor([3.0, 1.0, 2.0])
+    assert nx.jit(f, compiler=POCL)(x).to_list() == nx.jit(f)(x).to_list()
+
+
+def test_unknown_device_names_the_available_ones():
+    with pytest.raises(ArgumentError, match=r"unknown device 'nvidia:7'.*pocl:0"):
+        nx.jit(lambda x: x + 1, compiler=nx_codegen.OpenCL(device="nvidia:7"))(nx.tensor([1.0]))
