@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-__all__ = ["Index", "Const", "Load", "Elem", "Cast", "Acc", "Reduce", "Store", "Kernel",
+__all__ = ["Index", "Const", "Load", "Elem", "Cast", "Var", "Acc", "Reduce", "Store", "Kernel",
            "Extern", "HostStep", "Buffer", "Program", "walk"]
 
 
@@ -76,6 +76,15 @@ class Cast:
 
 
 @dataclass(frozen=True)
+class Var:
+    """A named scalar of a :class:`Reduce`'s ``step``: ``"acc"`` (the running
+    value) or ``"value"`` (the element being folded in)."""
+
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
 class Acc:
     """The final value of accumulator ``index`` of the kernel."""
 
@@ -86,12 +95,15 @@ class Acc:
 @dataclass(frozen=True)
 class Reduce:
     """An accumulator: ``combine`` (``add``, ``multiply``, ``max``, ``min``) of
-    ``value`` over the inner space, from ``init``, in type ``type``."""
+    ``value`` over the inner space, from ``init``, in type ``type``; or, with
+    ``combine="step"``, the user's fold: ``acc = step`` in order, where
+    ``step`` is a scalar expression over :class:`Var` ``"value"`` and ``"acc"``."""
 
     combine: str
     init: object
     value: object
     type: str
+    step: object = None
 
 
 @dataclass(frozen=True)

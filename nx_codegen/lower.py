@@ -126,6 +126,7 @@ class _Lowering:
         self.materialized = set()
         self.names = {}
         self.merged = {}       # materialised element-wise node id -> reduction node id storing it
+        self.scalars = None    # the Vars a fold's parameters stand for (see fold_step)
 
     # -- deciding what gets a buffer ------------------------------------------------
     def decide(self):
@@ -161,6 +162,8 @@ class _Lowering:
         op = node.op
         if op in ALIASES:
             return self.value(node.args[0], idx)
+        if op == "parameter" and self.scalars is not None:     # a fold's (value, acc)
+            return self.scalars[node.opts["index"]]
         if op == "constant":
             return ir.Const(node.opts["value"], str(node.out.type))
         if op == "as_type":
@@ -267,6 +270,32 @@ class _Lowering:
         store = ir.Store(self.buffer(node), ir.Index("o"), ir.Acc(0, acc_type))
         return _kernel(f"k{len(self.program.steps)}", outer, inner, (acc,), inner_stores, (store,))
 
+    def fold_kernel(self, node):
+        """The kernel of ``nx.reduce`` with the user's function as the
+        accumulator's step, or None (host fallback) when the function is not a
+        chain of element-wise ops the target computes, keeping the output type,
+        or the initial value is not a constant."""
+        x, init = node.args
+        t = str(node.out.type)
+        step = fold_step(node.opts["fun"], t, self.target)
+        if step is None or init.op != "constant":
+            return None
+        from spec import values
+        start = values.cast(init.opts["value"], values_type(init.opts["value"]), node.out.type)
+        shape = tuple(x.out.shape)
+        axes = node.opts.get("axes")
+        axes = tuple(range(len(shape))) if axes is None else tuple(sorted(axes))
+        kept = [k for k in range(len(shape)) if k not in axes]
+        dims = [None] * len(shape)
+        for j, k in enumerate(kept):
+            dims[k] = f"o{j}"
+        for j, k in enumerate(axes):
+            dims[k] = f"r{j}"
+        acc = ir.Reduce("step", start, ir.Cast(self.value(x, _Idx(dims)), t), t, step)
+        store = ir.Store(self.buffer(node), ir.Index("o"), ir.Acc(0, t))
+        return _kernel(f"k{len(self.program.steps)}", tuple(shape[k] for k in kept),
+                       tuple(shape[k] for k in axes), (acc,), (), (store,))
+
     def run(self):
         self.decide()
         p = self.program
@@ -279,6 +308,8 @@ class _Lowering:
                 continue
             elif n.op in REDUCTIONS:
                 p.steps.append(self.reduce_kernel(n))
+            elif n.op == "reduce" and (fold := self.fold_kernel(n)) is not None:
+                p.steps.append(fold)
             elif _fusible(n, self.target):
                 p.steps.append(self.elementwise_kernel(n))
             else:
@@ -323,6 +354,39 @@ def _linear(dims, shape):
 def _kernel(name, outer, inner, accs, inner_stores, stores):
     return ir.Kernel(name, tuple(outer), tuple(inner), tuple(accs), tuple(inner_stores),
                      tuple(stores))
+
+
+def values_type(number):
+    """The spec type of a Python number (for casting a constant's value)."""
+    from spec import types as _types
+    return _types.infer(number)
+
+
+def fold_step(fun, type_name, target):
+    """``fun(value, acc)`` on two scalars of ``type_name`` as an IR expression over
+    :class:`~nx_codegen.ir.Var` ``"value"`` and ``"acc"``, or None when it is not
+    a chain of element-wise ops ``target`` computes returning ``type_name``.
+
+    >>> import nx_ref as nx
+    >>> fold_step(lambda v, a: nx.max(v, a) + 1, "s32", ALL).op
+    'add'
+    >>> fold_step(lambda v, a: nx.sort(nx.stack([v, a]))[0], "s32", ALL) is None
+    True
+    """
+    import nx_ref as nx
+    from nx_ref.defn.expr import trace
+    try:
+        graph = trace(fun, [nx.template((), type_name)] * 2)
+    except Exception:       # noqa: BLE001 - the host fallback then reports any error
+        return None
+    if len(graph.outputs) != 1 or str(graph.outputs[0].out.type) != type_name:
+        return None
+    for n in graph.nodes:
+        if n.op not in ("parameter", "constant") and not (_fusible(n, target) or n.op in ALIASES):
+            return None
+    low = _Lowering(graph, target)
+    low.scalars = [ir.Var("value", type_name), ir.Var("acc", type_name)]
+    return low.value(graph.outputs[0], _Idx([]), inline=True)
 
 
 def lower(graph, target):

@@ -406,6 +406,8 @@ _COMBINE = {"add": "{a} + {v}", "multiply": "{a} * {v}"}
 
 
 def _acc_type(r):
+    if r.combine == "step":
+        return COMPUTE[r.type]
     if r.type in COMPLEX:
         return "double _Complex"
     if (_is_float(r.type) or r.type in SMALL) and r.combine in ("add", "multiply") \
@@ -463,6 +465,8 @@ def _acc_update(r, acc, v):
 
 
 def _acc_init(r):
+    if r.combine == "step":
+        return _const(r.init, "f32" if r.type in SMALL else r.type)
     if r.combine in ("add", "multiply"):
         return "0" if r.combine == "add" else "1"
     t = r.type
@@ -578,6 +582,11 @@ def _inner_body(kernel, types_of, counter, ind, update, accs=None, elem=None):
         body.lines.append(f"{ind}{_store(s, body.value(s.value), types_of)}")
     for j, r in enumerate(kernel.accs):
         name = f"acc{j}" if accs is None else accs[j]
+        if r.combine == "step":        # the user's fold: acc = step(value, acc)
+            body.temps[ir.Var("value", r.type)] = body.value(r.value)
+            body.temps[ir.Var("acc", r.type)] = name
+            body.lines.append(f"{ind}{name} = {body.value(r.step)};")
+            continue
         body.lines.append(f"{ind}{update(r, name, body.value(r.value))}")
     return body.lines
 

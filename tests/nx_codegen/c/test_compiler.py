@@ -206,3 +206,39 @@ def test_cumulative_ops_run_as_their_own_kernels(op):
     assert [type(s).__name__ for s in program.steps] == ["Extern"]
     x = nx.reshape(nx.tensor([3, -1, 2, 7, 0, -4, 5, 1, 1, -2, 6, 2], type="s32"), (4, 3))
     assert nx.jit(f, compiler=nx_codegen.C)(x).to_list() == f(x).to_list()
+
+
+FOLDS = [(lambda v, acc: v * acc + 1, [1]), (lambda v, acc: nx.max(v, acc) - v, [0]),
+         (lambda v, acc: acc - v * acc + v, None)]
+
+
+@pytest.mark.parametrize("t", C_TYPES)
+@settings(max_examples=5)
+@given(data=st.data())
+def test_reduce_with_the_users_function_is_a_kernel(t, data):
+    """nx.reduce folds in order with the function inlined as the accumulator's
+    step: results equal the reference's fold, for every type."""
+    finite = t in ("f32", "f64", "c64", "c128")
+    vals = data.draw(st.lists(scalar_values(t, allow_nan=not finite, allow_infinity=not finite,
+                                            min_value=-4 if finite else None,
+                                            max_value=4 if finite else None),
+                              min_size=6, max_size=6))
+    x = _tensor(vals, t, (2, 3))
+    folds = [(fun, axes) for fun, axes in FOLDS
+             if not (types.normalize(t).is_complex and fun is FOLDS[1][0])]
+
+    def every_fold(a):
+        return tuple(nx.reduce(a, 1, fun, axes=axes) for fun, axes in folds)
+    assert coverage(trace(every_fold, [nx.template((2, 3), t)]))[1] == []
+    for g, w in zip(nx.jit(every_fold, compiler=nx_codegen.C)(x), every_fold(x)):
+        assert g.spec == w.spec
+        assert_close(w.type, g.to_flat_list(), w.to_flat_list(), ulps=0, context=f"reduce {t}")
+
+
+def test_reduce_falls_back_to_the_host_when_the_function_changes_type_or_is_not_element_wise():
+    x = nx.iota((2, 3), type="s32")
+    for fun in (lambda v, acc: v + acc * 0.5, lambda v, acc: nx.sum(nx.stack([v, acc]))):
+        def f(a, fun=fun):
+            return nx.reduce(a, 0, fun, axes=[1])
+        assert coverage(trace(f, [nx.template((2, 3), "s32")]))[1] == ["reduce"]
+        assert nx.jit(f, compiler=nx_codegen.C)(x).to_list() == f(x).to_list()
