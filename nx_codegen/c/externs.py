@@ -48,3 +48,4 @@ from nx_codegen.c import kernels_index  # noqa: E402,F401
 from nx_codegen.c import kernels_scan  # noqa: E402,F401
 from nx_codegen.c import kernels_conv  # noqa: E402,F401
 from nx_codegen.c import kernels_misc  # noqa: E402,F401
+from nx_codegen.c import kernels_fold  # noqa: E402,F401
