@@ -25,7 +25,7 @@ from spec.errors import ArgumentError
 from nx_codegen.c.compiler import _Executable
 from nx_codegen.opencl import render
 
-__all__ = ["OpenCL", "select_device", "devices"]
+__all__ = ["OpenCL", "select_device", "devices", "devices_table"]
 
 _lock = threading.Lock()
 _contexts: dict = {}       # device -> (context, queue)
@@ -51,6 +51,20 @@ def devices():
         for i, device in enumerate(platform.get_devices()):
             out.append((f"{short}:{i}", device))
     return out
+
+
+def devices_table() -> str:
+    """The OpenCL devices as a Markdown table (``name``, device, types).
+
+    >>> "| name | device | types |" in devices_table()
+    True
+    """
+    lines = ["| name | device | types |", "|---|---|---|"]
+    for name, device in devices():
+        fp64 = "cl_khr_fp64" in device.extensions
+        kinds = list(render.TYPES) if fp64 else ["(none: this version needs cl_khr_fp64)"]
+        lines.append(f"| {name} | {device.name.strip()} | {', '.join(kinds)} |")
+    return "\n".join(lines)
 
 
 def _short_name(platform):
