@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
 
 import numpy as np
@@ -172,15 +173,22 @@ class _Executable:
         return env[name]
 
     def allocate(self, name):
-        """A fresh array for an output; a reused one for an intermediate."""
+        """The array of buffer ``name``: intermediates are allocated once (per
+        thread) and reused by every call; an output reuses the array of the
+        previous call's output when nothing refers to it any more (its tensor
+        was dropped), which spares the page faults of a fresh large array."""
         b = self.types_of[name]
         if name in self.packed:
             return np.empty(packing.packed_size(b.type, math.prod(b.shape)), np.uint8)
-        if name in self.results:
-            return np.empty(b.shape, _dtype(b.type))
         arrays = getattr(self.pool, "arrays", None)
         if arrays is None:
             arrays = self.pool.arrays = {}
+        if name in self.results:
+            last = arrays.get(name)
+            # unreferenced elsewhere: the pool's, `last` and getrefcount's argument
+            if last is None or sys.getrefcount(last) > 3:
+                last = arrays[name] = np.empty(b.shape, _dtype(b.type))
+            return last
         if name not in arrays:
             arrays[name] = np.empty(b.shape, _dtype(b.type))
         return arrays[name]

@@ -242,3 +242,19 @@ def test_reduce_falls_back_to_the_host_when_the_function_changes_type_or_is_not_
             return nx.reduce(a, 0, fun, axes=[1])
         assert coverage(trace(f, [nx.template((2, 3), "s32")]))[1] == ["reduce"]
         assert nx.jit(f, compiler=nx_codegen.C)(x).to_list() == f(x).to_list()
+
+
+def test_an_output_array_is_reused_only_once_its_tensor_is_dropped():
+    f = nx.jit(lambda x: x * 2, compiler=nx_codegen.C)
+    x = nx.tensor([1.0, 2.0, 3.0])
+    kept = f(x)
+    first = kept.data
+    again = f(x)
+    assert again.data is not first and kept.to_list() == [2.0, 4.0, 6.0]
+    import weakref
+    pooled = weakref.ref(again.data.base if again.data.base is not None else again.data)
+    del again
+    third = f(nx.tensor([5.0, 6.0, 7.0]))
+    assert pooled() is not None
+    assert (third.data.base if third.data.base is not None else third.data) is pooled()
+    assert kept.to_list() == [2.0, 4.0, 6.0] and third.to_list() == [10.0, 12.0, 14.0]
