@@ -59,7 +59,8 @@ class CBackend(Backend):
 
     def to_binary(self, tensor, limit=None):
         from nx_ref import interop
-        ref = interop.from_numpy(tensor.data)
+        from nx_ref.reference import ReferenceBackend
+        ref = interop.from_numpy(tensor.data, backend=ReferenceBackend())
         return ref.backend.to_binary(ref, limit)
 
     def backend_copy(self, tensor, backend):

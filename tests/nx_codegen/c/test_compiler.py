@@ -258,3 +258,10 @@ def test_an_output_array_is_reused_only_once_its_tensor_is_dropped():
     assert pooled() is not None
     assert (third.data.base if third.data.base is not None else third.data) is pooled()
     assert kept.to_list() == [2.0, 4.0, 6.0] and third.to_list() == [10.0, 12.0, 14.0]
+
+
+def test_c_backend_as_the_default_backend():
+    with nx.default_backend(nx_codegen.CBackend()):
+        t = nx.tensor([1, 2, 3], type="s8")
+        assert t.to_binary() == b"\x01\x02\x03"
+        assert nx.backend_transfer(t * 2, nx.ReferenceBackend).to_list() == [2, 4, 6]
