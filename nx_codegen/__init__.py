@@ -18,6 +18,7 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from nx_codegen.c.backend import CBackend  # noqa: E402
 from nx_codegen.c.compiler import C  # noqa: E402
+from nx_codegen.opencl.backend import OpenCLBackend  # noqa: E402
 from nx_codegen.opencl.compiler import OpenCL  # noqa: E402
 
-__all__ = ["C", "CBackend", "OpenCL"]
+__all__ = ["C", "CBackend", "OpenCL", "OpenCLBackend"]

@@ -201,7 +201,11 @@ class _Executable:
         result = _run_node(node, values, hooks, self)
         outs = result if isinstance(node.out, tuple) else (result,)
         for name, t in zip(step.outputs, outs):
-            env[name] = self.store(name, _array(t))
+            env[name] = self.keep(name, t)
+
+    def keep(self, name, t):
+        """What ``env`` holds for buffer ``name`` computed on the host as tensor ``t``."""
+        return self.store(name, _array(t))
 
     def tensor(self, array, node):
         return self.backend.wrap(node.out, array)

@@ -124,6 +124,16 @@ class OpenCL(Compiler):
 
 
 class _ClExecutable(_Executable):
+    """A lowered graph on one device: buffers live on the device (inputs of
+    this device's OpenCLBackend are used in place, intermediates are allocated
+    once and reused, outputs stay on the device as OpenCLBackend tensors);
+    host steps download their inputs and upload their results."""
+
+    def __init__(self, graph, compiler):
+        super().__init__(graph, compiler)
+        from nx_codegen.opencl.backend import OpenCLBackend
+        self.device_backend = OpenCLBackend(compiler.device_name)
+
     def target(self):
         return render.OpenCLTarget()
 
@@ -142,25 +152,73 @@ class _ClExecutable(_Executable):
                 _programs[key] = {k.function_name: k for k in program.all_kernels()}
             return {k.name: _programs[key][k.name] for k in kernels}
 
+    def run(self, args, hooks=None):
+        from nx_codegen.opencl.backend import DeviceArray
+        device = self.compiler.device
+        env = {}
+        for name, t in zip(self.program.params, args):
+            data = t.data
+            if isinstance(data, DeviceArray):
+                if data.device != device:
+                    raise ArgumentError(
+                        f"nx_codegen.OpenCL: an argument lives on device {data.device.name.strip()!r}, "
+                        f"not on {device.name.strip()!r}: move it with nx.backend_transfer first")
+                env[name] = data
+            else:
+                env[name] = self.store(name, _host_array(t))
+        for name, t in self.program.constants.items():
+            env[name] = self.store(name, _host_array(t))
+        for kind, step, names, fn in self.calls:
+            if kind == "kernel":
+                for n in step.writes():
+                    if n not in env:
+                        env[n] = self.allocate(n)
+                self.launch(step, fn, [self.on_device(env, n) for n in names])
+            else:
+                self.host(step, env, hooks or {})
+        return [self.device_backend.wrap(self.graph.outputs[i].out, self.on_device(env, name))
+                for i, name in enumerate(self.program.outputs)]
+
+    def keep(self, name, t):
+        from nx_codegen.opencl.backend import DeviceArray
+        return t.data if isinstance(t.data, DeviceArray) else super().keep(name, t)
+
+    def on_device(self, env, name):
+        """Buffer ``name`` as a DeviceArray (uploaded once if it is on the host)."""
+        from nx_codegen.opencl.backend import DeviceArray
+        value = env[name]
+        if not isinstance(value, DeviceArray):
+            value = env[name] = DeviceArray.upload(value, self.compiler.device)
+        return value
+
+    def load(self, env, name):
+        from nx_codegen.opencl.backend import DeviceArray
+        value = env[name]
+        if isinstance(value, DeviceArray):
+            value = value.download().reshape(self.types_of[name].shape)
+        return super().load({name: value}, name)
+
+    def allocate(self, name):
+        from nx_codegen.opencl.backend import DeviceArray
+        from nx_codegen.c.compiler import _dtype
+        b = self.types_of[name]
+        device = self.compiler.device
+        if name in self.results:
+            return DeviceArray.empty(b.shape, _dtype(b.type), device)
+        arrays = getattr(self.pool, "arrays", None)
+        if arrays is None:
+            arrays = self.pool.arrays = {}
+        if name not in arrays:
+            arrays[name] = DeviceArray.empty(b.shape, _dtype(b.type), device)
+        return arrays[name]
+
     def launch(self, step, fn, arrays):
-        cl = _cl()
-        mf = cl.mem_flags
-        writes = step.writes()
-        names = [n for n in _buffer_names(step)]
-        buffers = []
-        for n, a in zip(names, arrays):
-            flags = (mf.READ_WRITE if n in writes else mf.READ_ONLY) | mf.COPY_HOST_PTR
-            buffers.append(cl.Buffer(self.context, flags, hostbuf=a) if a.nbytes else
-                           cl.Buffer(self.context, mf.READ_WRITE, 1))
         size = int(np.prod(step.outer, dtype=np.int64))
         if size:
-            fn(self.queue, (size,), None, *buffers)
-        for n, a, b in zip(names, arrays, buffers):
-            if n in writes and a.nbytes:
-                cl.enqueue_copy(self.queue, a.reshape(-1).view(np.uint8), b)
-        self.queue.finish()
+            fn(self.queue, (size,), None, *[a.buffer for a in arrays])
 
 
-def _buffer_names(step):
-    from nx_codegen.c.render import kernel_buffers
-    return kernel_buffers(step)
+def _host_array(t):
+    """The numpy array of a tensor of a host backend."""
+    from nx_codegen.c.compiler import _array
+    return _array(t)
