@@ -150,7 +150,10 @@ class _ClExecutable(_Executable):
             if key not in _programs:
                 program = cl.Program(self.context, source).build(options=render.BUILD_OPTIONS)
                 _programs[key] = {k.function_name: k for k in program.all_kernels()}
-            return {k.name: _programs[key][k.name] for k in kernels}
+            built = _programs[key]
+        from nx_codegen.opencl import reduce
+        return {k.name: _Split(built[k.name + "_part"], built[k.name], reduce.part_buffers(k), k)
+                if reduce.splits(k) else built[k.name] for k in kernels}
 
     def run(self, args, hooks=None):
         from nx_codegen.opencl.backend import DeviceArray
@@ -214,8 +217,40 @@ class _ClExecutable(_Executable):
 
     def launch(self, step, fn, arrays):
         size = int(np.prod(step.outer, dtype=np.int64))
-        if size:
-            fn(self.queue, (size,), None, *[a.buffer for a in arrays])
+        if not size:
+            return
+        buffers = [a.buffer for a in arrays]
+        if isinstance(fn, _Split):
+            from nx_codegen.opencl import reduce
+            parts = fn.parts(self.compiler.device)
+            fn.part(self.queue, (size * reduce.GROUPS * reduce.LOCAL,), (reduce.LOCAL,),
+                    *buffers, *parts)
+            fn.final(self.queue, (size,), None, *buffers, *parts)
+        else:
+            fn(self.queue, (size,), None, *buffers)
+
+
+_CTYPE_BYTES = {"double": 8, "float": 4, "uint64_t": 8, "int64_t": 8, "uint32_t": 4, "int32_t": 4,
+                "uint16_t": 2, "int16_t": 2, "uint8_t": 1, "int8_t": 1}
+
+
+class _Split:
+    """The two kernels of a work-group reduction and its partials buffers
+    (allocated once per device and thread)."""
+
+    def __init__(self, part, final, part_buffers, kernel):
+        self.part, self.final, self.sizes = part, final, part_buffers
+        self.local = threading.local()
+
+    def parts(self, device):
+        buffers = getattr(self.local, "buffers", None)
+        if buffers is None:
+            cl = _cl()
+            context, _ = _context(device)
+            buffers = self.local.buffers = [
+                cl.Buffer(context, cl.mem_flags.READ_WRITE, _CTYPE_BYTES[t] * max(n, 1))
+                for t, n in self.sizes]
+        return buffers
 
 
 def _host_array(t):

@@ -3,9 +3,10 @@ program as the C renderer and through its C-like base
 (:class:`nx_codegen.c.render.Dialect`): only the kernel head, the outer loop
 (one work-item per outer index) and the math calls differ.
 
-This first version covers what proves the IR target-neutral: element-wise
-chains and reductions over the byte-aligned real types (f32, f64, the 8 to
-64-bit integers). Each work-item runs its reduction sequentially; f32 math
+This version covers element-wise chains and reductions over the byte-aligned
+real types (f32, f64, the 8 to 64-bit integers). A reduction to many outputs
+runs one work-item per output; a long reduction to few outputs runs as a
+work-group reduction (:mod:`nx_codegen.opencl.reduce`). f32 math
 functions and f32 sums compute in double, so the device must have
 ``cl_khr_fp64``; f32 division and square roots are correctly rounded
 (``-cl-fp32-correctly-rounded-divide-sqrt``).
@@ -115,6 +116,8 @@ class OpenCLTarget:
 
 def render_program(program) -> str:
     """The OpenCL C source of every kernel of ``program``."""
+    from nx_codegen.opencl import reduce
     types_of = {n: b.type for n, b in program.buffers.items()}
-    parts = [_c.render_kernel(k, types_of, 1, DIALECT) for k in program.kernels()]
+    parts = [reduce.render_split(k, types_of) if reduce.splits(k) else
+             _c.render_kernel(k, types_of, 1, DIALECT) for k in program.kernels()]
     return HEADER + "\n" + "\n\n".join(parts) + "\n"

@@ -141,3 +141,33 @@ def test_host_fallback_and_control_flow():
 def test_unknown_device_names_the_available_ones():
     with pytest.raises(ArgumentError, match=r"unknown device 'nvidia:7'.*pocl:0"):
         nx.jit(lambda x: x + 1, compiler=nx_codegen.OpenCL(device="nvidia:7"))(nx.tensor([1.0]))
+
+
+def test_long_reductions_run_as_work_group_reductions():
+    """Two kernels per reduction; results equal the reference's: f64 sums under
+    cancellation, the first of equal extremes (-0.0 before 0.0), NaN, integer wrap."""
+    import numpy as np
+    from nx_codegen.opencl import reduce
+    n = 3 * reduce.MIN_INNER + 5
+    g = trace(lambda x: (nx.sum(x), nx.reduce_max(x)), [nx.template((n,), "f64")])
+    program = lower(g, render.OpenCLTarget())
+    assert all(reduce.splits(k) for k in program.kernels())
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(n // 3 + 1)
+    data = np.concatenate([x * 1e8, x, -x * 1e8])[:n]
+    f = nx.jit(lambda t: (nx.sum(t), nx.reduce_max(t), nx.reduce_min(t)), compiler=POCL)
+    t = nx.from_numpy(data)
+    for got, want, ulps in zip(f(t), (nx.sum(t), nx.reduce_max(t), nx.reduce_min(t)), (1, 0, 0)):
+        assert_close("f64", [float(got)], [float(want)], ulps=ulps)
+    zeros = np.zeros(n, np.float32)
+    zeros[7::2] = -0.0
+    z = nx.from_numpy(zeros)
+    for got, want in zip(f(z), (nx.sum(z), nx.reduce_max(z), nx.reduce_min(z))):
+        assert got.to_binary() == want.to_binary()
+    zeros[n - 3] = float("nan")
+    z = nx.from_numpy(zeros)
+    assert all(math.isnan(float(v)) for v in f(z)[1:])
+    ints = nx.from_numpy(rng.integers(-128, 128, n).astype(np.int8))
+    g8 = nx.jit(lambda t: (nx.sum(t), nx.product(t), nx.reduce_max(t)), compiler=POCL)
+    assert [v.to_list() for v in g8(ints)] == [nx.sum(ints).to_list(), nx.product(ints).to_list(),
+                                                 nx.reduce_max(ints).to_list()]
