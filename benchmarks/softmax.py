@@ -122,6 +122,42 @@ def _c_candidate():
                      note="nx.jit(seed expression, compiler=nx_codegen.C): two fused C loops")
 
 
+def _opencl_candidates():
+    """One row per OpenCL device (PoCL here; a GPU where there is one): the
+    seed expression jitted for the device, data on the device, each call
+    waited for (``finish`` on the device's queue)."""
+    from benchmarks.common import Candidate, Unavailable
+    try:
+        from nx_codegen.opencl.compiler import devices
+        names = [name for name, _ in devices()]
+    except Exception as e:      # noqa: BLE001 - no pyopencl or no OpenCL platform
+        names, error = ["pocl:0"], e
+    else:
+        error = None
+
+    def candidate(name):
+        def setup(inputs):
+            if error is not None:
+                raise Unavailable(f"no OpenCL device ({error})")
+            import nx_ref as nx
+            import nx_codegen
+            from nx_codegen.opencl.compiler import _context
+            backend = nx_codegen.OpenCLBackend(device=name)
+            f = nx.jit(lambda x: nx_softmax(nx, x), compiler=nx_codegen.OpenCL(device=name))
+            queue = _context(backend.device)[1]
+            return f, nx.from_numpy(inputs[0], backend=backend), queue
+
+        def run(state):
+            out = state[0](state[1])
+            state[2].finish()
+            return out
+        return Candidate(f"nx_codegen.OpenCL ({name})", setup=setup, run=run,
+                         result=lambda t: t.to_numpy(),
+                         note=f"nx.jit(seed expression, compiler=nx_codegen.OpenCL(device={name!r})), "
+                              "data on the device")
+    return [candidate(n) for n in names]
+
+
 def _candidates():
     return [
         python_candidate("python loop", plain_softmax,
@@ -135,6 +171,7 @@ def _candidates():
         nx_candidate("nx_ref defn, reference", _jitted_softmax, _reference_backend,
                      note="nx.jit of the seed expression: the graph shares exp, the Evaluator runs it"),
         _c_candidate(),
+        *_opencl_candidates(),
         numpy_candidate("numpy", xp_softmax),
         jax_candidate("jax.jit (cpu)", xp_softmax),
     ]
