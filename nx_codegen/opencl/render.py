@@ -31,14 +31,47 @@ __kernel void k0(__global const float *restrict b0, __global float *restrict b1)
 from __future__ import annotations
 
 import math
+import re
 
 from nx_codegen.c import render as _c
 
 __all__ = ["TYPES", "OpenCLDialect", "OpenCLTarget", "supports", "render_program", "HEADER",
            "BUILD_OPTIONS"]
 
-# the types this version computes on a device
-TYPES = ("f32", "f64", "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64")
+# the types this version computes on a device: f16, bf16 and the f8 types in
+# float, rounded on every result by the C prelude's integer bit operations
+TYPES = ("f32", "f64", "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64") + _c.SMALL
+
+_BIT_CASTS = {
+    "nx_bits_f32": "static inline uint32_t nx_bits_f32(float x) { return as_uint(x); }",
+    "nx_f32_of_bits": "static inline float nx_f32_of_bits(uint32_t u) { return as_float(u); }",
+    "nx_bits_f64": "static inline uint64_t nx_bits_f64(double x) { return as_ulong(x); }",
+    "nx_f64_of_bits": "static inline double nx_f64_of_bits(uint64_t u) { return as_double(u); }",
+}
+
+
+def prelude_for(types_used) -> str:
+    """The C prelude (:func:`nx_codegen.c.prelude.prelude_for`) as OpenCL C: no
+    includes, bit casts through ``as_uint``/``as_float``/..., and the buffer
+    pointers of loads and stores in the ``__global`` address space.
+
+    >>> src = prelude_for(["bf16", "f32"])
+    >>> "memcpy(" in src, "__global const void *base" in src, "#include" in src
+    (False, True, False)
+    """
+    from nx_codegen.c import prelude
+    out = []
+    for line in prelude.prelude_for(sorted(types_used)).splitlines():
+        if line.startswith("#include"):
+            continue
+        name = re.match(r"static inline \w+ (nx_\w+)\(", line)
+        if name and name.group(1) in _BIT_CASTS:
+            line = _BIT_CASTS[name.group(1)]
+        line = re.sub(r"\((const )?void \*base", r"(__global \1void *base", line)
+        line = re.sub(r"\((const )?(\w+) \*\)base", r"(__global \1\2 *)base", line)
+        line = re.sub(r"^(\s*)(\w+) \*p = ", r"\1__global \2 *p = ", line)
+        out.append(line)
+    return "\n".join(out)
 
 BUILD_OPTIONS = ["-cl-fp32-correctly-rounded-divide-sqrt"]
 
@@ -120,4 +153,7 @@ def render_program(program) -> str:
     types_of = {n: b.type for n, b in program.buffers.items()}
     parts = [reduce.render_split(k, types_of) if reduce.splits(k) else
              _c.render_kernel(k, types_of, 1, DIALECT) for k in program.kernels()]
-    return HEADER + "\n" + "\n\n".join(parts) + "\n"
+    used = set(types_of.values()) | _c._expression_types(program)
+    small = sorted(used & set(_c.SMALL))
+    prelude = prelude_for(small + ["f32", "f64"]) + "\n" if small else ""
+    return HEADER + prelude + "\n" + "\n\n".join(parts) + "\n"
