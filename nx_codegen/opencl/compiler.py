@@ -93,6 +93,49 @@ def select_device(device=None):
                         + ", ".join(name for name, _ in available))
 
 
+_stats = {"builds": 0, "disk_hits": 0}
+
+
+def _binary_path(device, source):
+    """Where the program binary of ``source`` for ``device`` is cached: keyed by
+    the source, the build options, the device, its driver and pyopencl."""
+    import hashlib
+    import json
+    from nx_codegen.c import build
+    cl = _cl()
+    parts = [source, render.BUILD_OPTIONS, device.name, device.version, device.driver_version,
+             device.platform.name, device.platform.version, cl.VERSION_TEXT]
+    key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return build.cache_dir() / "opencl" / f"{key}.bin"
+
+
+def _load_program(context, device, source):
+    """The built program of ``source``: from its cached binary when there is a
+    good one, else compiled from source and its binary cached (written to a
+    temporary file, then renamed into place)."""
+    import os
+    cl = _cl()
+    path = _binary_path(device, source)
+    if path.exists():
+        try:
+            program = cl.Program(context, [device], [path.read_bytes()]).build(
+                options=render.BUILD_OPTIONS)
+            _stats["disk_hits"] += 1
+            return program
+        except Exception:     # noqa: BLE001 - a corrupt or stale binary: rebuild it
+            path.unlink(missing_ok=True)
+    program = cl.Program(context, source).build(options=render.BUILD_OPTIONS)
+    _stats["builds"] += 1
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"tmp-{os.getpid()}-{os.urandom(4).hex()}-{path.name}")
+        tmp.write_bytes(program.get_info(cl.program_info.BINARIES)[0])
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return program
+
+
 def _context(device):
     cl = _cl()
     with _lock:
@@ -148,7 +191,7 @@ class _ClExecutable(_Executable):
         key = (device, source)
         with _lock:
             if key not in _programs:
-                program = cl.Program(self.context, source).build(options=render.BUILD_OPTIONS)
+                program = _load_program(self.context, device, source)
                 _programs[key] = {k.function_name: k for k in program.all_kernels()}
             built = _programs[key]
         from nx_codegen.opencl import reduce

@@ -171,3 +171,23 @@ def test_long_reductions_run_as_work_group_reductions():
     g8 = nx.jit(lambda t: (nx.sum(t), nx.product(t), nx.reduce_max(t)), compiler=POCL)
     assert [v.to_list() for v in g8(ints)] == [nx.sum(ints).to_list(), nx.product(ints).to_list(),
                                                  nx.reduce_max(ints).to_list()]
+
+
+def test_program_binaries_are_cached_on_disk(tmp_path, monkeypatch):
+    from nx_codegen.opencl import compiler
+    monkeypatch.setenv("NX_CODEGEN_CACHE", str(tmp_path))
+    graph = trace(lambda x: x * 3 + 1, [nx.template((2,), "f32")])
+    x = nx.tensor([1.0, 2.0])
+
+    def fresh_run():            # as a new process would: nothing built in memory
+        monkeypatch.setattr(compiler, "_programs", {})
+        return POCL.compile(graph)([x])[0].to_list()
+    before = dict(compiler._stats)
+    assert fresh_run() == [4.0, 7.0]
+    assert compiler._stats["builds"] == before["builds"] + 1
+    (binary,) = (tmp_path / "opencl").glob("*.bin")
+    assert fresh_run() == [4.0, 7.0]
+    assert compiler._stats["disk_hits"] == before["disk_hits"] + 1
+    binary.write_bytes(b"not a program")                     # corrupt: rebuilt from source
+    assert fresh_run() == [4.0, 7.0]
+    assert compiler._stats["builds"] == before["builds"] + 2
