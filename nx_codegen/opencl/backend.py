@@ -34,33 +34,49 @@ class DeviceArray:
     ``shape`` on ``device`` (a pyopencl device), created in that device's
     context. ``nbytes == 0`` arrays hold a 1-byte placeholder buffer."""
 
-    __slots__ = ("buffer", "shape", "dtype", "device", "__weakref__")
+    __slots__ = ("buffer", "shape", "dtype", "device", "packed", "__weakref__")
 
-    def __init__(self, buffer, shape, dtype, device):
+    def __init__(self, buffer, shape, dtype, device, packed=None):
         self.buffer, self.shape, self.dtype, self.device = buffer, tuple(shape), np.dtype(dtype), device
+        self.packed = packed      # the 2/4-bit type whose packed layout the buffer holds
 
     @property
     def nbytes(self):
-        return int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
+        count = int(np.prod(self.shape, dtype=np.int64))
+        if self.packed:
+            from nx_codegen.c import packing
+            return packing.packed_size(self.packed, count)
+        return count * self.dtype.itemsize
 
     @classmethod
-    def empty(cls, shape, dtype, device):
+    def empty(cls, shape, dtype, device, packed=None):
         from nx_codegen.opencl.compiler import _cl, _context
         cl = _cl()
         context, _ = _context(device)
-        size = max(int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize, 1)
-        return cls(cl.Buffer(context, cl.mem_flags.READ_WRITE, size), shape, dtype, device)
+        out = cls(None, shape, dtype, device, packed)
+        out.buffer = cl.Buffer(context, cl.mem_flags.READ_WRITE, max(out.nbytes, 1))
+        return out
 
     @classmethod
-    def upload(cls, array, device):
-        """A device copy of the numpy ``array`` (one host-to-device transfer)."""
+    def upload(cls, array, device, packed=None):
+        """A device copy of the numpy ``array`` (one host-to-device transfer);
+        with ``packed`` (a 2/4-bit type), the buffer holds it packed."""
+        array = np.ascontiguousarray(array)
+        if packed:
+            from nx_codegen.c import packing
+            return cls.from_bytes(packing.pack(array, packed), array.shape, array.dtype, device, packed)
+        return cls.from_bytes(array.reshape(-1).view(np.uint8), array.shape, array.dtype, device)
+
+    @classmethod
+    def from_bytes(cls, raw, shape, dtype, device, packed=None):
+        """A device buffer holding the bytes ``raw`` (a uint8 array already in
+        the buffer's layout)."""
         from nx_codegen.opencl.compiler import _cl, _context
         cl = _cl()
-        context, queue = _context(device)
-        array = np.ascontiguousarray(array)
-        out = cls.empty(array.shape, array.dtype, device)
-        if array.nbytes:
-            cl.enqueue_copy(queue, out.buffer, array.reshape(-1).view(np.uint8))
+        _, queue = _context(device)
+        out = cls.empty(shape, dtype, device, packed)
+        if out.nbytes:
+            cl.enqueue_copy(queue, out.buffer, np.ascontiguousarray(raw).reshape(-1).view(np.uint8))
         return out
 
     def download(self):
@@ -68,10 +84,13 @@ class DeviceArray:
         from nx_codegen.opencl.compiler import _cl, _context
         cl = _cl()
         _, queue = _context(self.device)
-        out = np.empty(self.shape, self.dtype)
-        if out.nbytes:
-            cl.enqueue_copy(queue, out.reshape(-1).view(np.uint8), self.buffer)
-        return out
+        raw = np.empty(self.nbytes, np.uint8)
+        if raw.nbytes:
+            cl.enqueue_copy(queue, raw, self.buffer)
+        if self.packed:
+            from nx_codegen.c import packing
+            return packing.unpack(raw, self.packed, self.shape)
+        return raw.view(self.dtype).reshape(self.shape)
 
     def __repr__(self):
         return f"<DeviceArray {self.dtype}{list(self.shape)} on {self.device.name.strip()}>"
@@ -124,7 +143,10 @@ class OpenCLBackend(Backend):
                                     f"{data.device.name.strip()!r}, not on this backend's "
                                     f"{self.device.name.strip()!r}")
         else:
-            data = DeviceArray.upload(np.asarray(data).reshape(spec.shape), self.device)
+            from nx_codegen.c import packing
+            t = str(spec.type)
+            data = DeviceArray.upload(np.asarray(data).reshape(spec.shape), self.device,
+                                      t if t in packing.BITS else None)
         return Tensor.from_spec(spec, data, self)
 
     def from_binary(self, out, data):

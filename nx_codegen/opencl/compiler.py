@@ -195,8 +195,16 @@ class _ClExecutable(_Executable):
                 _programs[key] = {k.function_name: k for k in program.all_kernels()}
             built = _programs[key]
         from nx_codegen.opencl import reduce
-        return {k.name: _Split(built[k.name + "_part"], built[k.name], reduce.part_buffers(k), k)
-                if reduce.splits(k) else built[k.name] for k in kernels}
+        types_of = {n: b.type for n, b in self.program.buffers.items()}
+        out = {}
+        for k in kernels:
+            if render.in_order(k, types_of):
+                out[k.name] = _InOrder(built[k.name])
+            elif reduce.splits(k):
+                out[k.name] = _Split(built[k.name + "_part"], built[k.name], reduce.part_buffers(k), k)
+            else:
+                out[k.name] = built[k.name]
+        return out
 
     def run(self, args, hooks=None):
         from nx_codegen.opencl.backend import DeviceArray
@@ -234,28 +242,36 @@ class _ClExecutable(_Executable):
         from nx_codegen.opencl.backend import DeviceArray
         value = env[name]
         if not isinstance(value, DeviceArray):
-            value = env[name] = DeviceArray.upload(value, self.compiler.device)
+            b = self.types_of[name]
+            if name in self.packed:        # packed bytes already (see store)
+                from nx_codegen.c.compiler import _dtype
+                value = DeviceArray.from_bytes(value, b.shape, _dtype(b.type), self.compiler.device,
+                                               b.type)
+            else:
+                value = DeviceArray.upload(value, self.compiler.device)
+            env[name] = value
         return value
 
     def load(self, env, name):
         from nx_codegen.opencl.backend import DeviceArray
         value = env[name]
         if isinstance(value, DeviceArray):
-            value = value.download().reshape(self.types_of[name].shape)
-        return super().load({name: value}, name)
+            return value.download().reshape(self.types_of[name].shape)
+        return super().load(env, name)
 
     def allocate(self, name):
         from nx_codegen.opencl.backend import DeviceArray
         from nx_codegen.c.compiler import _dtype
         b = self.types_of[name]
         device = self.compiler.device
+        packed = b.type if name in self.packed else None
         if name in self.results:
-            return DeviceArray.empty(b.shape, _dtype(b.type), device)
+            return DeviceArray.empty(b.shape, _dtype(b.type), device, packed)
         arrays = getattr(self.pool, "arrays", None)
         if arrays is None:
             arrays = self.pool.arrays = {}
         if name not in arrays:
-            arrays[name] = DeviceArray.empty(b.shape, _dtype(b.type), device)
+            arrays[name] = DeviceArray.empty(b.shape, _dtype(b.type), device, packed)
         return arrays[name]
 
     def launch(self, step, fn, arrays):
@@ -269,8 +285,17 @@ class _ClExecutable(_Executable):
             fn.part(self.queue, (size * reduce.GROUPS * reduce.LOCAL,), (reduce.LOCAL,),
                     *buffers, *parts)
             fn.final(self.queue, (size,), None, *buffers, *parts)
+        elif isinstance(fn, _InOrder):
+            fn.kernel(self.queue, (1,), None, *buffers)
         else:
             fn(self.queue, (size,), None, *buffers)
+
+
+class _InOrder:
+    """A kernel whose single work-item runs every outer index in order."""
+
+    def __init__(self, kernel):
+        self.kernel = kernel
 
 
 _CTYPE_BYTES = {"double": 8, "float": 4, "uint64_t": 8, "int64_t": 8, "uint32_t": 4, "int32_t": 4,

@@ -40,7 +40,7 @@ __all__ = ["TYPES", "OpenCLDialect", "OpenCLTarget", "supports", "render_program
 
 # the types this version computes on a device: f16, bf16 and the f8 types in
 # float, rounded on every result by the C prelude's integer bit operations
-TYPES = ("f32", "f64", "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64") + _c.SMALL
+TYPES = ("f32", "f64", "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64") + _c.SMALL + _c.PACKED
 
 _BIT_CASTS = {
     "nx_bits_f32": "static inline uint32_t nx_bits_f32(float x) { return as_uint(x); }",
@@ -131,6 +131,23 @@ class OpenCLDialect(_c.Dialect):
 DIALECT = OpenCLDialect()
 
 
+class _InOrder(OpenCLDialect):
+    """One work-item running the outer loop in order: for kernels storing into
+    packed buffers, where a store rewrites a whole byte shared with other
+    elements (launched with a global size of 1)."""
+
+    def outer(self, shape, flat, indent):
+        return _c._loops("o", shape, flat, indent)
+
+
+IN_ORDER = _InOrder()
+
+
+def in_order(kernel, types_of) -> bool:
+    """Whether ``kernel`` stores into a packed buffer (see :class:`_InOrder`)."""
+    return any(types_of[n] in _c.PACKED for n in kernel.writes())
+
+
 def supports(node) -> bool:
     """Whether this renderer computes the element-wise ``node``."""
     return _c._types_used(node) <= set(TYPES) and _c.supports_core(node)
@@ -151,9 +168,10 @@ def render_program(program) -> str:
     """The OpenCL C source of every kernel of ``program``."""
     from nx_codegen.opencl import reduce
     types_of = {n: b.type for n, b in program.buffers.items()}
-    parts = [reduce.render_split(k, types_of) if reduce.splits(k) else
+    parts = [_c.render_kernel(k, types_of, 1, IN_ORDER) if in_order(k, types_of) else
+             reduce.render_split(k, types_of) if reduce.splits(k) else
              _c.render_kernel(k, types_of, 1, DIALECT) for k in program.kernels()]
     used = set(types_of.values()) | _c._expression_types(program)
-    small = sorted(used & set(_c.SMALL))
+    small = sorted(used & set(_c.SMALL + _c.PACKED))
     prelude = prelude_for(small + ["f32", "f64"]) + "\n" if small else ""
     return HEADER + prelude + "\n" + "\n\n".join(parts) + "\n"
