@@ -86,6 +86,9 @@ class C(Compiler):
         return "nx_codegen.C()" if self.threads is None else f"nx_codegen.C(threads={self.threads})"
 
 
+RECYCLED = 3      # output arrays kept per output for reuse (see _Executable.allocate)
+
+
 class _Executable:
     """A lowered graph ready to run: kernels built, host steps prepared. The
     arrays of the run live in a dictionary ``env`` keyed by buffer name;
@@ -174,9 +177,10 @@ class _Executable:
 
     def allocate(self, name):
         """The array of buffer ``name``: intermediates are allocated once (per
-        thread) and reused by every call; an output reuses the array of the
-        previous call's output when nothing refers to it any more (its tensor
-        was dropped), which spares the page faults of a fresh large array."""
+        thread) and reused by every call; an output reuses one of the arrays of
+        the last :data:`RECYCLED` calls' outputs that nothing refers to any more
+        (their tensors were dropped: ``y = f(y)`` alternates between two), which
+        spares the page faults of a fresh large array."""
         b = self.types_of[name]
         if name in self.packed:
             return np.empty(packing.packed_size(b.type, math.prod(b.shape)), np.uint8)
@@ -184,11 +188,16 @@ class _Executable:
         if arrays is None:
             arrays = self.pool.arrays = {}
         if name in self.results:
-            last = arrays.get(name)
-            # unreferenced elsewhere: the pool's, `last` and getrefcount's argument
-            if last is None or sys.getrefcount(last) > 3:
-                last = arrays[name] = np.empty(b.shape, _dtype(b.type))
-            return last
+            ring = arrays.setdefault(name, [])
+            for array in ring:
+                # unreferenced elsewhere: the ring's, `array` and getrefcount's argument
+                if sys.getrefcount(array) <= 3:
+                    return array
+            array = np.empty(b.shape, _dtype(b.type))
+            ring.append(array)
+            if len(ring) > RECYCLED:
+                ring.pop(0)
+            return array
         if name not in arrays:
             arrays[name] = np.empty(b.shape, _dtype(b.type))
         return arrays[name]

@@ -265,3 +265,16 @@ def test_c_backend_as_the_default_backend():
         t = nx.tensor([1, 2, 3], type="s8")
         assert t.to_binary() == b"\x01\x02\x03"
         assert nx.backend_transfer(t * 2, nx.ReferenceBackend).to_list() == [2, 4, 6]
+
+
+def test_y_equals_f_of_y_alternates_between_recycled_outputs():
+    f = nx.jit(lambda x: x * 2, compiler=nx_codegen.C)
+    y = f(nx.tensor([1.0, 2.0]))
+    seen = set()
+    for _ in range(6):
+        y = f(y)
+        seen.add(id(y.data.base if y.data.base is not None else y.data))
+    assert len(seen) <= 3 and y.to_list() == [128.0, 256.0]
+    keep = [f(y) for _ in range(5)]          # all referenced: fresh arrays, values intact
+    assert all(k.to_list() == [256.0, 512.0] for k in keep)
+    assert len({id(k.data.base if k.data.base is not None else k.data) for k in keep}) == 5
