@@ -312,6 +312,8 @@ def _elem(op, args, compute, out):
 def elem_core(op, args, compute, out):
     """The C expression of the core element-wise ops (:func:`supports_core`),
     shared by the C-like dialects."""
+    if op == "select":
+        return f"({args[0]} != 0 ? {args[1]} : {args[2]})"
     if compute in COMPLEX:
         return _complex_elem(op, args, compute)
     c = CTYPES[compute]
@@ -456,6 +458,8 @@ def _acc_update(r, acc, v):
         return _neumaier(acc, f"creal({v})") + " " + _neumaier(acc + "i", f"cimag({v})")
     if _compensated(r):
         return _neumaier(acc, f"(double){v}")
+    if r.combine == "multiply" and r.type in COMPLEX:     # the spec's textbook product
+        return f"{acc} = nx_cmul({acc}, (double _Complex){v});"
     if r.combine in ("add", "multiply"):
         return f"{acc} = {acc} {'+' if r.combine == 'add' else '*'} ({_acc_type(r)}){v};"
     cmp = ">" if r.combine == "max" else "<"
@@ -551,7 +555,8 @@ def render_kernel(kernel, types_of, threads=1, dialect=C_DIALECT) -> str:
         simd = [f"{ind}#pragma omp {head} reduction({'+' if r.combine == 'add' else '*'}:"
                 + ", ".join(_acc_vars(r, j)) + ")"
                 for j, r in enumerate(kernel.accs)
-                if r.combine in ("add", "multiply") and not _compensated(r)]
+                if r.combine in ("add", "multiply") and not _compensated(r)
+                and not (r.combine == "multiply" and r.type in COMPLEX)]
         if simd and inner_flat and len(kernel.accs) == 1 and open_r is not None and not no_omp:
             lines += simd
         if open_r is not None:

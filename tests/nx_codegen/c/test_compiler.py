@@ -278,3 +278,16 @@ def test_y_equals_f_of_y_alternates_between_recycled_outputs():
     keep = [f(y) for _ in range(5)]          # all referenced: fresh arrays, values intact
     assert all(k.to_list() == [256.0, 512.0] for k in keep)
     assert len({id(k.data.base if k.data.base is not None else k.data) for k in keep}) == 5
+
+
+def test_complex_select_and_the_textbook_product():
+    """select picks complex values; product folds from 1 with the spec's textbook
+    multiply (no C99 infinity recovery): (0+inf i)(0+1i) is NaN+NaN i."""
+    x = nx.tensor([1 + 1j, 2 - 1j], type="c64")
+    p = nx.tensor([1, 0], type="u8")
+    for t in ("c64", "c128"):
+        z = nx.tensor([complex(0.0, float("inf")), complex(0.0, 1.0)], type=t)
+        f = nx.jit(lambda a, b, c: (nx.select(b, a, a * 2), nx.product(c)), compiler=nx_codegen.C)
+        for got, want in zip(f(nx.as_type(x, t), p, z), (nx.select(p, nx.as_type(x, t), nx.as_type(x, t) * 2),
+                                                         nx.product(z))):
+            assert_close(t, got.to_flat_list(), want.to_flat_list(), ulps=0)
