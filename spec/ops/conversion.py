@@ -122,7 +122,7 @@ def _bitcast_infer(x, type):
 bitcast = register(Op(
     name="bitcast", family="conversion",
     params=(tensor("tensor"), static("type")), grad=_bitcast_grad,
-    infer=_bitcast_infer, normalize=lambda x, type: {},
+    accepts=tuple(t for t in types.ALL_TYPES if not t.is_complex), infer=_bitcast_infer, normalize=lambda x, type: {},
     doc="""Reinterprets the bits of each element as another real type of the same
     bit size (complex types are not supported, as in Nx).
 

@@ -351,6 +351,7 @@ def _rfft(nx, x, *, length, axis, eps):
 rfft = register(Op(
     name="rfft", family="fft", params=_FFT_PARAMS,
     normalize=_rfft_normalize, infer=_rfft_infer, composite=_rfft,
+    accepts=tuple(t for t in types.ALL_TYPES if not t.is_complex),
     doc="""The discrete Fourier transform of a real tensor along ``axis``: the
     first ``length // 2 + 1`` frequencies of :func:`fft` (the others are their
     conjugates). Options are :func:`fft`'s; complex inputs raise.

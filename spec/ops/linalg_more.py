@@ -327,7 +327,7 @@ matrix_power = register(Op(
     name="matrix_power", family="linalg",
     params=(tensor("tensor"), static("power", doc="the integer exponent; negative powers "
                                                   "take powers of the inverse")),
-    infer=_mp_infer, normalize=_mp_normalize, composite=_matrix_power,
+    infer=_mp_infer, normalize=_mp_normalize, composite=_matrix_power, accepts=_ACCEPTS,
     backend_options=("power",),
     doc="""The square matrix (or each matrix of a batch) raised to the integer
     ``power`` by repeated matrix products (square and multiply). ``power=0``

@@ -15,6 +15,8 @@ from spec.ops.linalg import RTOL, _ACCEPTS, _check_type, _spec
 from spec.ops.linalg_decomp import _check_eps, work_type
 from spec.registry import Op, TensorSpec, get, option, register, tensor
 
+_REAL = tuple(t for t in _ACCEPTS if not t.is_complex)    # least_squares, matrix_rank: as in Nx
+
 __all__ = ["norm", "pinv", "least_squares", "matrix_rank"]
 
 
@@ -343,7 +345,7 @@ least_squares = register(Op(
     name="least_squares", family="linalg", params=(
         tensor("a"), tensor("b"),
         option("eps", 1.0e-15, "singular values of a below eps count as zero")),
-    infer=_ls_infer, normalize=_ls_normalize, composite=_least_squares, accepts=_ACCEPTS,
+    infer=_ls_infer, normalize=_ls_normalize, composite=_least_squares, accepts=_REAL,
     extras={"rtol": RTOL},
     doc="""The least-squares solution ``x`` of ``a @ x = b`` (the one of
     smallest norm when there are many): ``pinv(a, eps=eps) @ b``, for a real
@@ -419,7 +421,7 @@ matrix_rank = register(Op(
     name="matrix_rank", family="linalg", params=(
         tensor("tensor"),
         option("eps", 1.0e-7, "relative threshold of a non-zero singular value")),
-    infer=_rank_infer, normalize=_rank_normalize, composite=_matrix_rank, accepts=_ACCEPTS,
+    infer=_rank_infer, normalize=_rank_normalize, composite=_matrix_rank, accepts=_REAL,
     differentiable=False,
     doc="""The rank of a real matrix (no batches, no complex types, as in Nx):
     the number of its singular values greater than ``eps * max(m, n) *
