@@ -90,10 +90,15 @@ def _sum(terms):
     return " + ".join(terms) if terms else "0"
 
 
+def _paren(a):
+    """``a`` as an operand: compound index expressions in parentheses."""
+    return f"({a})" if " " in a else a
+
+
 def _mul(a, c):
     if c == 0 or a == "0":
         return "0"
-    return a if c == 1 else f"{a} * {c}"
+    return a if c == 1 else f"{_paren(a)} * {c}"
 
 
 class _Idx:
@@ -105,7 +110,7 @@ class _Idx:
     def offset(self, shape):
         if self.flat is not None:
             return self.flat
-        return _sum([_mul(f"({d})" if " " in d else d, s)
+        return _sum([_mul(d, s)
                      for d, s, n in zip(self.dims, _strides(shape), shape) if n != 1])
 
     def key(self):
@@ -224,7 +229,7 @@ class _Lowering:
 
     def idx_reverse(self, node, idx):
         axes = set(node.opts["axes"])
-        return _Idx([f"{n - 1} - {d}" if k in axes else d
+        return _Idx([f"{n - 1} - {_paren(d)}" if k in axes else d
                      for k, (d, n) in enumerate(zip(idx.dims, node.out.shape))])
 
     def idx_slice(self, node, idx):

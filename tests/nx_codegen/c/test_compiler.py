@@ -291,3 +291,16 @@ def test_complex_select_and_the_textbook_product():
         for got, want in zip(f(nx.as_type(x, t), p, z), (nx.select(p, nx.as_type(x, t), nx.as_type(x, t) * 2),
                                                          nx.product(z))):
             assert_close(t, got.to_flat_list(), want.to_flat_list(), ulps=0)
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: nx.slice(nx.reverse(x), [1], [3], strides=[2]),
+    lambda x: nx.reverse(nx.slice(nx.reverse(x), [1], [4], strides=[2])),
+    lambda x: nx.slice(nx.reverse(nx.slice(x, [1], [4], strides=[2])), [1], [1]),
+    lambda x: nx.reverse(nx.transpose(nx.reshape(nx.slice(x, [0], [4], strides=[1]), (2, 2)))),
+])
+def test_composed_index_arithmetic(f):
+    """Index expressions compose with their precedence kept (a reversed strided
+    slice once read outside its buffer)."""
+    x = nx.tensor([0.5, 0.25, 3.0, 4.0, 5.0])
+    assert nx.jit(f, compiler=nx_codegen.C)(x).to_list() == f(x).to_list()
