@@ -53,5 +53,12 @@ instead of :meth:`Call.run <conformance.calls.Call.run>`.
 
 >>> from conformance import cases
 >>> list(cases.CHECKS)
-['values', 'special', 'types', 'names', 'shapes', 'errors', 'examples']
+['values', 'special', 'types', 'names', 'shapes', 'errors', 'examples', 'gradients', 'programs']
 """
+
+from conformance import compilers as _compilers, gradients as _gradients  # noqa: E402
+
+# the gradient checks (every differentiable op) and the program checks (defn
+# compilers only) run with the built-in ones
+_gradients.register()
+_compilers.register()

@@ -173,6 +173,23 @@ def _add(a, b):
 Fun.ADD = Fun("add", "lambda a, b: nx.add(a, b)", _add)
 
 
+def op_function(name):
+    """The ``nx`` function of the op ``name`` (linear algebra in ``nx.linalg``).
+
+    >>> op_function("exp").__name__, op_function("cholesky").__module__
+    ('exp', 'nx_ref.linalg')
+    """
+    import nx_ref as nx
+    fn = getattr(nx, name, None)
+    return fn if fn is not None else getattr(nx.linalg, name)
+
+
+def op_path(name) -> str:
+    """How a reproduction spells the op: ``nx.exp``, ``nx.linalg.cholesky``."""
+    import nx_ref as nx
+    return f"nx.{name}" if hasattr(nx, name) else f"nx.linalg.{name}"
+
+
 def _build(value, backend):
     if isinstance(value, TensorArg):
         return value.build(backend)
@@ -196,9 +213,9 @@ class Call:
         args = [_build(a, backend) for a in self.args]
         if any(isinstance(a, TensorArg) or isinstance(a, list) and a and isinstance(a[0], TensorArg)
                for a in self.args):
-            return getattr(nx, self.op)(*args, **self.opts)
+            return op_function(self.op)(*args, **self.opts)
         with nx.default_backend(backend):
-            return getattr(nx, self.op)(*args, **self.opts)
+            return op_function(self.op)(*args, **self.opts)
 
     def source(self, backend="b") -> str:
         """Python source replaying the call on the backend named ``backend``."""
@@ -213,7 +230,7 @@ class Call:
             else:
                 args.append(literal(a))
         args += [f"{k}={literal(v)}" for k, v in self.opts.items()]
-        lines.append(f"out = nx.{self.op}({', '.join(args)})")
+        lines.append(f"out = {op_path(self.op)}({', '.join(args)})")
         return "\n".join(lines)
 
     def describe(self) -> dict:

@@ -40,7 +40,7 @@ from hypothesis import errors as hyp_errors
 from hypothesis import strategies as st
 
 from conformance import cases, strategies
-from conformance.calls import Call, TensorArg, literal
+from conformance.calls import Call, TensorArg, literal, op_function
 
 __all__ = ["RTOL", "GradientCheck", "CHECK", "register", "gradient_outcome", "grad_source",
            "op_function"]
@@ -144,17 +144,6 @@ def _grad_fn(call, cots):
         return total
 
     return fun, tuple(range(len(diff))), order
-
-
-def op_function(name):
-    """The ``nx`` function of the op ``name`` (linear algebra in ``nx.linalg``).
-
-    >>> op_function("exp").__name__, op_function("cholesky").__module__
-    ('exp', 'nx_ref.linalg')
-    """
-    import nx_ref as nx
-    fn = getattr(nx, name, None)
-    return fn if fn is not None else getattr(nx.linalg, name)
 
 
 def _is_tensor_arg(a):

@@ -18,6 +18,7 @@ import importlib
 
 from nx_ref.backend import Backend
 from nx_ref.reference import ReferenceBackend
+from conformance.calls import op_function
 
 __all__ = ["load", "resolve", "CompiledOps", "LoadError"]
 
@@ -74,10 +75,15 @@ class CompiledOps(ReferenceBackend):
         return f"CompiledOps({self.compiler!r})"
 
     def run_call(self, call):
-        """Run a :class:`~conformance.calls.Call` through ``nx.jit``."""
+        """Run a :class:`~conformance.calls.Call` through ``nx.jit``. Frontend
+        functions that are not graph ops (``to_binary``, ``template``, ...)
+        have nothing to compile: they are not supported cells for a compiler."""
         import nx_ref as nx
+        from nx_ref.backend import Backend, Composite, Primitive
         from nx_ref.tensor import Tensor
         from conformance.calls import _build
+        if not isinstance(vars(Backend).get(call.op), (Primitive, Composite)):
+            raise NotImplementedError(f"nx.{call.op} is not a graph op: a compiler does not run it")
         args = [_build(a, self) for a in call.args]
         slots, flat = [], []
         for a in args:
@@ -99,6 +105,6 @@ class CompiledOps(ReferenceBackend):
                     rebuilt.append(list(tensors[s[1]:s[1] + s[2]]))
                 else:
                     rebuilt.append(s[1])
-            return getattr(nx, call.op)(*rebuilt, **call.opts)
+            return op_function(call.op)(*rebuilt, **call.opts)
 
         return nx.jit(fun, compiler=self.compiler)(*flat)

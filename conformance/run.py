@@ -15,7 +15,7 @@ platform forks; otherwise they run in this process).
 >>> import nx_ref as nx
 >>> report = run(nx.ReferenceBackend(), ops=["add"], types=["f32"], tier="smoke")
 >>> sorted({r.check for r in report.results}), report.failed
-(['errors', 'examples', 'names', 'shapes', 'special', 'types', 'values'], False)
+(['errors', 'examples', 'gradients', 'names', 'shapes', 'special', 'types', 'values'], False)
 """
 
 from __future__ import annotations
