@@ -1,6 +1,9 @@
 """The pytest plugin, for backend authors' own CI::
 
-    pytest -p conformance.plugin --nx-backend=MODULE:OBJECT --pyargs conformance
+    pytest --nx-backend=MODULE:OBJECT --pyargs conformance
+
+(registered as a ``pytest11`` entry point by nx-ref's installation; where it is
+not installed, add ``-p conformance.plugin``)
 
 collects one test item per op x check of the registry (``conformance/<op>::<check>``),
 each running every cell type of that check and failing with the failing cells,
