@@ -247,7 +247,7 @@ def _const(value, t):
     if _is_float(t):
         v = float(value) if not isinstance(value, str) else float(value)
         if math.isnan(v):
-            return "NAN" if t == "f64" else "((float)NAN)"
+            return "((double)NAN)" if t == "f64" else "((float)NAN)"
         if math.isinf(v):
             return ("-" if v < 0 else "") + ("INFINITY" if t == "f32" else "((double)INFINITY)")
         text = repr(v)

@@ -304,3 +304,17 @@ def test_composed_index_arithmetic(f):
     slice once read outside its buffer)."""
     x = nx.tensor([0.5, 0.25, 3.0, 4.0, 5.0])
     assert nx.jit(f, compiler=nx_codegen.C)(x).to_list() == f(x).to_list()
+
+
+@pytest.mark.parametrize("t", ["c64", "c128", "f64"])
+def test_constants_with_nan_and_infinite_parts(t):
+    """A NaN part of a complex constant is a double in __builtin_complex (an
+    f32 NAN next to a double failed to build: found by the conformance suite)."""
+    nan, inf = float("nan"), float("inf")
+    value = complex(nan, -inf) if t != "f64" else nan
+
+    def f(x, p):
+        return nx.select(p, x, nx.tensor(value, type=t))
+    x = nx.tensor([1.0, -1.0], type=t) if t == "f64" else nx.tensor([1 + 0j, -1 + 0j], type=t)
+    p = nx.tensor([1, 0], type="u8")
+    assert str(nx.jit(f, compiler=nx_codegen.C)(x, p).to_list()) == str(f(x, p).to_list())
