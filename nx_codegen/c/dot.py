@@ -309,8 +309,24 @@ static int nx_dot_thread(void) {
   return 0;
 #endif
 }
+/* The packed panels: the last call's buffer on this thread is reused up to
+   NX_DOT_KEEP bytes (a fresh large allocation page-faults on every call);
+   larger ones are freed after their call. */
+#define NX_DOT_KEEP ((size_t)64 << 20)
+static _Thread_local void *nx_dot_scratch = NULL;
+static _Thread_local size_t nx_dot_scratch_size = 0;
 static void *nx_dot_alloc(size_t bytes) {
-  return aligned_alloc(64, (bytes + 63) / 64 * 64);
+  bytes = (bytes + 63) / 64 * 64;
+  if (bytes > NX_DOT_KEEP) return aligned_alloc(64, bytes);
+  if (bytes > nx_dot_scratch_size) {
+    free(nx_dot_scratch);
+    nx_dot_scratch = aligned_alloc(64, bytes);
+    nx_dot_scratch_size = nx_dot_scratch ? bytes : 0;
+  }
+  return nx_dot_scratch;
+}
+static void nx_dot_release(void *p) {
+  if (p != nx_dot_scratch) free(p);
 }
 #endif
 """
@@ -450,7 +466,7 @@ static int nx_gemm_@T(int64_t nb, int64_t m, int64_t n, int64_t k,
       }
     }
   }
-  free(ap);
+  nx_dot_release(ap);
   return 1;
 }
 #endif
