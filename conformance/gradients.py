@@ -162,7 +162,8 @@ def gradient_outcome(call, cots, backend):
     compiler when it is a :class:`~conformance.load.CompiledOps`)."""
     import nx_ref as nx
     fun, argnums, order = _grad_fn(call, cots)
-    compiler = getattr(backend, "compiler", None)
+    from conformance.load import CompiledOps
+    compiler = backend.compiler if isinstance(backend, CompiledOps) else None
     build_on = nx.ReferenceBackend() if compiler is not None else backend
     try:
         inputs = [_build(call.args[i], build_on) for i in order] + [c.build(build_on) for _, c in cots]

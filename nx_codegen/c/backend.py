@@ -41,7 +41,7 @@ class CBackend(Backend):
         self.threads = threads
 
     def __repr__(self):
-        return "CBackend()"
+        return "CBackend()" if self.threads is None else f"CBackend(threads={self.threads})"
 
     # -- data ------------------------------------------------------------------------
     def wrap(self, spec, array):
@@ -57,10 +57,14 @@ class CBackend(Backend):
         value = _values.cast(number, _values_type(number), out.type)
         return self.wrap(out, np.full(out.shape, value, dtype=interop.numpy_dtype(out.type)))
 
+    def host_array(self, tensor):
+        """The tensor's data as a numpy array on the host."""
+        return tensor.data
+
     def to_binary(self, tensor, limit=None):
         from nx_ref import interop
         from nx_ref.reference import ReferenceBackend
-        ref = interop.from_numpy(tensor.data, backend=ReferenceBackend())
+        ref = interop.from_numpy(self.host_array(tensor), backend=ReferenceBackend())
         return ref.backend.to_binary(ref, limit)
 
     def backend_copy(self, tensor, backend):
@@ -70,14 +74,18 @@ class CBackend(Backend):
     _lock = threading.Lock()
     _cache: dict = {}
 
+    def op_compiler(self):
+        """The defn compiler each op's single-node graph is compiled with."""
+        from nx_codegen.c.compiler import C
+        return C(self.threads)
+
     def _run(self, name, out, args, opts):
         from nx_ref.defn.expr import Graph, _freeze
-        from nx_codegen.c.compiler import C
         specs = tuple(tuple(x.spec for x in a) if isinstance(a, (list, tuple)) else a.spec for a in args)
         if isinstance(out, list):
             out = tuple(out)
         try:
-            key = (name, out, specs, _freeze(opts))
+            key = (repr(self), name, out, specs, _freeze(opts))
         except TypeError:
             key = None
         exe = self._cache.get(key) if key is not None else None
@@ -91,7 +99,7 @@ class CBackend(Backend):
             else:
                 outs = [node]
             g.finish(outs, ("tuple", ()))
-            exe = C(self.threads).compile(g)
+            exe = self.op_compiler().compile(g)
             if key is not None:
                 with self._lock:
                     self._cache[key] = exe

@@ -17,14 +17,11 @@ Data moves between the host and the device only on request:
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
-from spec import types as _types, values as _values
 from spec.errors import ArgumentError
-from nx_ref.backend import Backend, OpMethod, define_primitives
 from nx_ref.tensor import Tensor
+from nx_codegen.c.backend import CBackend
 
 __all__ = ["OpenCLBackend", "DeviceArray"]
 
@@ -96,18 +93,7 @@ class DeviceArray:
         return f"<DeviceArray {self.dtype}{list(self.shape)} on {self.device.name.strip()}>"
 
 
-class _Compiled(OpMethod):
-    """A primitive of the OpenCL backend: the op's single-node graph, compiled."""
-
-    def bind(self, backend, op):
-        name = op.name
-
-        def run(out, *args, **opts):
-            return backend._run(name, out, args, opts)
-        return run
-
-
-class OpenCLBackend(Backend):
+class OpenCLBackend(CBackend):
     """Tensors in device buffers, ops as OpenCL kernels (see the module
     docstring). ``device`` is ``"<platform>:<index>"`` (``"pocl:0"``) or None
     for the first GPU, else the first device."""
@@ -116,12 +102,12 @@ class OpenCLBackend(Backend):
 
     def __init__(self, device=None):
         from nx_codegen.opencl.compiler import OpenCL
-        self.compiler = OpenCL(device)
+        self._compiler = OpenCL(device)
         self.device_name = device
 
     @property
     def device(self):
-        return self.compiler.device
+        return self._compiler.device
 
     def __repr__(self):
         return "OpenCLBackend()" if self.device_name is None else \
@@ -149,54 +135,8 @@ class OpenCLBackend(Backend):
                                       t if t in packing.BITS else None)
         return Tensor.from_spec(spec, data, self)
 
-    def from_binary(self, out, data):
-        from nx_ref import interop
-        from nx_ref.reference import ReferenceBackend
-        return self.wrap(out, interop.to_numpy(ReferenceBackend().from_binary(out, data)))
+    def host_array(self, tensor):
+        return tensor.data.download()
 
-    def constant(self, out, number):
-        from nx_ref import interop
-        value = _values.cast(number, _types.infer(number), out.type)
-        return self.wrap(out, np.full(out.shape, value, dtype=interop.numpy_dtype(out.type)))
-
-    def to_binary(self, tensor, limit=None):
-        from nx_ref import interop
-        from nx_ref.reference import ReferenceBackend
-        ref = interop.from_numpy(tensor.data.download(), backend=ReferenceBackend())
-        return ref.backend.to_binary(ref, limit)
-
-    def backend_copy(self, tensor, backend):
-        return backend.from_binary(tensor.spec, self.to_binary(tensor))
-
-    # -- ops -------------------------------------------------------------------------
-    _lock = threading.Lock()
-    _cache: dict = {}
-
-    def _run(self, name, out, args, opts):
-        from nx_ref.defn.expr import Graph, _freeze
-        specs = tuple(tuple(x.spec for x in a) if isinstance(a, (list, tuple)) else a.spec for a in args)
-        if isinstance(out, list):
-            out = tuple(out)
-        try:
-            key = (self.device_name, name, out, specs, _freeze(opts))
-        except TypeError:
-            key = None
-        exe = self._cache.get(key) if key is not None else None
-        if exe is None:
-            g = Graph(label=f"nx.{name}")
-            params = [tuple(g.parameter(s) for s in sp) if isinstance(sp, tuple) else g.parameter(sp)
-                      for sp in specs]
-            node = g.add(name, out, params, opts)
-            outs = [g.add("elem", s, (node,), {"index": i}) for i, s in enumerate(out)] \
-                if isinstance(out, tuple) else [node]
-            g.finish(outs, ("tuple", ()))
-            exe = self.compiler.compile(g)
-            if key is not None:
-                with self._lock:
-                    self._cache[key] = exe
-        flat = [x for a in args for x in (a if isinstance(a, (list, tuple)) else [a])]
-        result = exe(flat)
-        return tuple(result) if isinstance(out, tuple) else result[0]
-
-
-define_primitives(OpenCLBackend, _Compiled)
+    def op_compiler(self):
+        return self._compiler
