@@ -41,7 +41,7 @@ from __future__ import annotations
 import random
 
 from conformance import cases
-from conformance.gradients import RTOL, _GradTolerance
+from conformance.gradients import RTOL, _GradTolerance, _is_compiler
 
 __all__ = ["Program", "PROGRAMS", "ProgramsCheck", "CHECK", "register", "run_program"]
 
@@ -183,7 +183,7 @@ class ProgramsCheck:
     name = "programs"
 
     def cells(self, op, ctx):
-        if getattr(ctx.candidate, "compiler", None) is None:
+        if not _is_compiler(ctx.candidate):
             return []
         if not any(p.op == op.name for p in PROGRAMS.values()):
             return []

@@ -156,6 +156,11 @@ def _build(arg, backend):
     return arg.build(backend)
 
 
+def _is_compiler(candidate):
+    from conformance.load import CompiledOps
+    return isinstance(candidate, CompiledOps)
+
+
 def gradient_outcome(call, cots, backend):
     """``("ok", gradients)`` or ``("raised", exception)`` of the gradient of
     ``sum(op(...) * c)`` for ``call``, run on ``backend`` (or through its
@@ -257,7 +262,7 @@ class GradientCheck:
             details["reproduction"] = "\n".join([
                 "import nx_ref as nx", "from conformance.load import load",
                 f'b = load("{ctx.candidate_name}")',
-                grad_source(m.call, m.cots, compiled=hasattr(ctx.candidate, "compiler")), "print(out)"])
+                grad_source(m.call, m.cots, compiled=_is_compiler(ctx.candidate)), "print(out)"])
             details["rtol"] = RTOL[type_]
             return cases.Result(op.name, type_, self.name, "fail", details, stats["examples"])
         except cases.Unsupported as u:
