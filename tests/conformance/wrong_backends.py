@@ -165,8 +165,11 @@ CASES = [
     (SaturatingSubtract, "subtract", "u8", "values", {}),
     (NegateLosesZeroSign, "negate", "f32", "special", {}),
     (SortNanFirst, "sort", "f32", "values", {"max_examples": 40}),
-    (SliceOffByOne, "slice", "s32", "values", {}),
-    (NamedAxisSum, "sum", "s32", "values", {"max_examples": 30}),
+    # these two bugs show only on some draws (a non-zero, unclamped start; a
+    # partial reduction of a named tensor): enough examples that any hypothesis
+    # version finds one
+    (SliceOffByOne, "slice", "s32", "values", {"max_examples": 200}),
+    (NamedAxisSum, "sum", "s32", "values", {"max_examples": 200}),
     (IndexedAddMissingError, "indexed_add", "s32", "errors", {"max_examples": 20}),
     (WrongCos, "sin", "f32", "gradients", {}),
     (QuotientByZero, "quotient", "s32", "special", {}),

@@ -69,10 +69,13 @@ def test_genuine_departures_are_reported(report, cell):
     assert failure["details"]
 
 
-def test_the_expectations_file_lists_every_departure_and_nothing_that_passes(report):
+def test_the_expectations_file_lists_every_departure(report):
+    """Every failure of the smoke run is a listed departure. (A listed departure
+    may pass a smoke run that happens not to draw its input: the suite reports
+    it as an unexpected pass, which does not fail a run.)"""
     rep, _ = report
     expectations = manifest.load_expectations(EXPECTATIONS)
     after = [manifest.apply_expectations(copy.copy(r), expectations) for r in rep.results]
     statuses = {r.status for r in after}
-    assert "fail" not in statuses and "unexpected pass" not in statuses
+    assert "fail" not in statuses and "expected failure" in statuses
     assert "expected failure" in statuses
