@@ -11,6 +11,7 @@ import math
 
 import nx_ref as nx
 from nx_ref.reference import ReferenceBackend
+from nx_ref.tensor import Tensor
 from nx_ref.reference.shape import clamped_starts
 from nx_ref.reference.sorting import _rows
 from spec import codec, types
@@ -98,14 +99,15 @@ class SliceOffByOne(ReferenceBackend):
 
 
 class NamedAxisSum(ReferenceBackend):
-    """8. Named axes: sum over some axes of a tensor with named axes adds up every
-    element instead."""
+    """8. Named axes: sum over some axes of a named tensor names its result after
+    the leading input axes instead of the axes that are kept."""
 
     def sum(self, out, x, *, axes, keep_axes):
-        if axes is None or all(n is None for n in x.names) or x.size == 0:
-            return super().sum(out, x, axes=axes, keep_axes=keep_axes)
-        total = super().sum(TensorSpec(out.type, (), ()), x, axes=None, keep_axes=False)
-        return self.constant(out, nx.to_flat_list(total)[0])
+        result = super().sum(out, x, axes=axes, keep_axes=keep_axes)
+        if axes is None or keep_axes or all(n is None for n in x.names):
+            return result
+        wrong = TensorSpec(out.type, out.shape, tuple(x.names[:len(out.shape)]))
+        return Tensor.from_spec(wrong, result.data, self)
 
 
 class IndexedAddMissingError(ReferenceBackend):
@@ -169,7 +171,7 @@ CASES = [
     # partial reduction of a named tensor): enough examples that any hypothesis
     # version finds one
     (SliceOffByOne, "slice", "s32", "values", {"max_examples": 200}),
-    (NamedAxisSum, "sum", "s32", "values", {"max_examples": 200}),
+    (NamedAxisSum, "sum", "s32", "names", {"max_examples": 300}),
     (IndexedAddMissingError, "indexed_add", "s32", "errors", {"max_examples": 20}),
     (WrongCos, "sin", "f32", "gradients", {}),
     (QuotientByZero, "quotient", "s32", "special", {}),
