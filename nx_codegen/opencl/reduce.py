@@ -69,6 +69,8 @@ def _merge(r, a, b):
 def _decode(letter, var, shape, ind):
     """Lines defining ``<letter>0..`` from the flat index ``var`` over ``shape``."""
     lines, stride = [], math.prod(shape)
+    if stride == 0:       # an empty space: nothing reads these
+        return [f"{ind}const int64_t {letter}{k} = 0;" for k in range(len(shape))]
     for k, n in enumerate(shape):
         stride //= n
         lines.append(f"{ind}const int64_t {letter}{k} = ({var} / {stride}) % {n};")

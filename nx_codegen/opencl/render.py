@@ -79,6 +79,10 @@ HEADER = r"""#pragma OPENCL EXTENSION cl_khr_fp64 : enable
 typedef char int8_t; typedef uchar uint8_t; typedef short int16_t; typedef ushort uint16_t;
 typedef int int32_t; typedef uint uint32_t; typedef long int64_t; typedef ulong uint64_t;
 #define INT64_MIN (-9223372036854775807L - 1L)
+#define INT64_MAX 9223372036854775807L
+#define INT32_MAX 2147483647
+#define UINT32_MAX 4294967295U
+#define UINT64_MAX 18446744073709551615UL
 static inline float nx_maxf(float a, float b) { return (isnan(a) || isnan(b)) ? a + b : (a > b || (a == b && !signbit(a))) ? a : b; }
 static inline double nx_max(double a, double b) { return (isnan(a) || isnan(b)) ? a + b : (a > b || (a == b && !signbit(a))) ? a : b; }
 static inline float nx_minf(float a, float b) { return (isnan(a) || isnan(b)) ? a + b : (a < b || (a == b && signbit(a))) ? a : b; }
@@ -107,6 +111,8 @@ class OpenCLDialect(_c.Dialect):
         ind = indent + "  "
         if flat or len(shape) <= 1:
             opening += [f"{ind}const int64_t o0 = o;"] if len(shape) == 1 else []
+        elif n == 0:          # no work-item passes the guard: the indices are never used
+            opening += [f"{ind}const int64_t o{k} = 0;" for k in range(len(shape))]
         else:
             stride = n
             for k, d in enumerate(shape):
@@ -172,6 +178,9 @@ def render_program(program) -> str:
              reduce.render_split(k, types_of) if reduce.splits(k) else
              _c.render_kernel(k, types_of, 1, DIALECT) for k in program.kernels()]
     used = set(types_of.values()) | _c._expression_types(program)
-    small = sorted(used & set(_c.SMALL + _c.PACKED))
-    prelude = prelude_for(small + ["f32", "f64"]) + "\n" if small else ""
+    # the prelude's loads, stores and casts between every type the kernels use
+    # (complex buffers belong to host steps here)
+    kernel_types = sorted((used & set(TYPES)) | {"f32", "f64"})
+    small = used & set(_c.SMALL + _c.PACKED)
+    prelude = prelude_for(kernel_types) + "\n" if small else ""
     return HEADER + prelude + "\n" + "\n\n".join(parts) + "\n"

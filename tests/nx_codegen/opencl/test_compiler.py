@@ -191,3 +191,18 @@ def test_program_binaries_are_cached_on_disk(tmp_path, monkeypatch):
     binary.write_bytes(b"not a program")                     # corrupt: rebuilt from source
     assert fresh_run() == [4.0, 7.0]
     assert compiler._stats["builds"] == before["builds"] + 2
+
+
+def test_empty_outer_spaces_of_several_axes():
+    """A kernel over (0, 2) or (2, 0) outputs launches nothing (its index decoding
+    once divided by the empty axis; found by the conformance suite)."""
+    x = nx.reshape(nx.tensor([1.0, 2.0, 3.0, 4.0]), (2, 2))
+    for f in (lambda t: nx.slice(t, [0, 0], [0, 2]) * 2, lambda t: nx.slice(t, [0, 0], [2, 0]) + 1,
+              lambda t: nx.sum(nx.slice(t, [0, 0], [0, 2]), axes=[1])):
+        assert nx.jit(f, compiler=POCL)(x).shape == f(x).shape
+
+
+def test_casts_between_byte_aligned_and_small_or_packed_types():
+    x = nx.tensor([-2147483648, 7, 3, -1], type="s32")
+    for t in ("u2", "s4", "bf16", "f8"):
+        assert nx.jit(lambda v: nx.as_type(v, t), compiler=POCL)(x).to_list() == nx.as_type(x, t).to_list()
