@@ -38,7 +38,7 @@ import re
 
 from spec import registry
 from nx_codegen import ir
-from nx_codegen.c import elementwise, vmath
+from nx_codegen.c import elementwise, lanes, vmath
 
 __all__ = ["CTYPES", "supports", "render_kernel", "kernel_buffers", "render_program", "HEADER",
            "Dialect", "C_DIALECT", "elem_core", "supports_core"]
@@ -336,8 +336,6 @@ def elem_core(op, args, compute, out):
         return f"({args[0]} {cmp} {args[1]} ? {args[0]} : {args[1]})"
     if op in _COMPARE:
         return f"(uint8_t)({args[0]} {_COMPARE[op]} {args[1]})"
-    if op == "select":
-        return f"({args[0]} != 0 ? {args[1]} : {args[2]})"
     if op in ("is_nan", "is_infinity"):
         if not (_is_float(compute) or compute in SMALL):
             return "(uint8_t)0"
@@ -543,8 +541,8 @@ def render_kernel(kernel, types_of, threads=1, dialect=C_DIALECT) -> str:
                 lines.append(f"{ind}double " + ", ".join(f"{n} = 0" for n in _acc_vars(r, j)) + ";")
             else:
                 lines.append(f"{ind}{_acc_type(r)} acc{j} = {_acc_init(r)};")
-        if _lane_split(kernel, inner_flat) and not no_omp and dialect.lanes:
-            lines += _lane_sums(kernel, types_of, counter, ind, parallel and not par_outer, threads)
+        if lanes.splits(kernel, inner_flat) and not no_omp and dialect.lanes:
+            lines += lanes.render(kernel, types_of, counter, ind, parallel and not par_outer, threads)
             open_r = None
         else:
             open_r, close_r, ind2 = _loops("r", kernel.inner, inner_flat, ind)
@@ -594,66 +592,6 @@ def _inner_body(kernel, types_of, counter, ind, update, accs=None, elem=None):
             continue
         body.lines.append(f"{ind}{update(r, name, body.value(r.value))}")
     return body.lines
-
-
-LANES = 8            # compensated partial sums kept side by side (one vector of doubles)
-LANE_BLOCKS = 64     # at most this many blocks (run in parallel), independent of the thread count
-LANE_MIN = 1024      # inner sizes below which a compensated sum stays sequential
-
-
-def _lane_split(kernel, inner_flat):
-    """Whether the kernel's reductions are f64 sums long enough to split into
-    vector lanes and blocks (each compensated on its own, combined at the end)."""
-    return (inner_flat and math.prod(kernel.inner) >= LANE_MIN
-            and all(_compensated(r) and r.type == "f64" for r in kernel.accs))
-
-
-def _two_sum(r, acc, v):
-    """Knuth's branch-free two-sum: ``acc`` += v with its rounding error added to
-    ``acc_c`` (vectorises, unlike the magnitude test of Neumaier's)."""
-    s, c = f"{acc}[l]", f"{acc}_c[l]"
-    return (f"{{ const double v_ = (double){v}, s_ = {s} + v_, b_ = s_ - {s}; "
-            f"{c} += ({s} - (s_ - b_)) + (v_ - b_); {s} = s_; }}")
-
-
-def _lane_sums(kernel, types_of, counter, ind, parallel, threads):
-    """The inner loop of f64 sums as :data:`LANES` x blocks compensated partial
-    sums, then combined (Neumaier) into ``acc<j>``/``acc<j>_c`` in a fixed
-    order, so that the result does not depend on the thread count."""
-    n = math.prod(kernel.inner)
-    blocks = min(LANE_BLOCKS, -(-n // (LANE_MIN // 2)))
-    chunk = -(-n // blocks)
-    chunk += -chunk % LANES
-    blocks = -(-n // chunk)
-    k = len(kernel.accs)
-    i2, i3, i4 = ind + "  ", ind + "    ", ind + "      "
-    one_dim = len(kernel.inner) == 1
-    rdef = ["const int64_t r = r_ + l;"] + (["const int64_t r0 = r;"] if one_dim else [])
-    lines = [f"{ind}double " + ", ".join(f"ls{j}[{blocks * LANES}], lc{j}[{blocks * LANES}]"
-                                         for j in range(k)) + ";"]
-    if parallel:
-        lines.append(f"{ind}#pragma omp parallel for num_threads({threads}) schedule(static)")
-    lines.append(f"{ind}for (int64_t q = 0; q < {blocks}; q++) {{")
-    lines.append(i2 + " ".join(f"double acc{j}[{LANES}] = {{0}}, acc{j}_c[{LANES}] = {{0}};"
-                               for j in range(k)))
-    lines.append(f"{i2}const int64_t lo = q * {chunk}, hi = lo + {chunk} < {n} ? lo + {chunk} : {n};")
-    lines.append(f"{i2}int64_t r_ = lo;")
-    lines.append(f"{i2}for (; r_ + {LANES} <= hi; r_ += {LANES}) {{")
-    lines.append(f"{i3}#pragma omp simd")
-    lines.append(f"{i3}for (int l = 0; l < {LANES}; l++) {{")
-    lines += [i4 + d for d in rdef]
-    lines += _inner_body(kernel, types_of, counter, i4, _two_sum) + [f"{i3}}}", f"{i2}}}"]
-    lines.append(f"{i2}for (; r_ < hi; r_++) {{")
-    lines += [i3 + "const int l = 0;"] + [i3 + d for d in rdef]
-    lines += _inner_body(kernel, types_of, counter, i3, _two_sum) + [f"{i2}}}"]
-    lines.append(f"{i2}for (int l = 0; l < {LANES}; l++) {{ "
-                 + " ".join(f"ls{j}[q * {LANES} + l] = acc{j}[l]; lc{j}[q * {LANES} + l] = acc{j}_c[l];"
-                            for j in range(k)) + " }")
-    lines.append(f"{ind}}}")
-    for j in range(k):
-        lines.append(f"{ind}for (int64_t i = 0; i < {blocks * LANES}; i++) {{ "
-                     + _neumaier(f"acc{j}", f"ls{j}[i]") + f" acc{j}_c += lc{j}[i]; }}")
-    return lines
 
 
 def _prelude():

@@ -12,7 +12,7 @@ import nx_codegen
 from spec import registry, types
 from nx_ref.defn.expr import trace
 from nx_codegen import ir
-from nx_codegen.c import render
+from nx_codegen.c import lanes, render
 from nx_codegen.c.compiler import CTarget, coverage
 from nx_codegen.lower import lower
 from tests.support import assert_close, scalar_values
@@ -185,10 +185,10 @@ def test_long_f64_sums_are_compensated_lanes_independent_of_threads():
     import numpy as np
     x = np.random.default_rng(7).standard_normal(70001)
     data = np.concatenate([x * 1e8, x, -x * 1e8])
-    assert data.size >= render.LANE_MIN and data.size >= render.PARALLEL_MIN
+    assert data.size >= lanes.LANE_MIN and data.size >= render.PARALLEL_MIN
     t = nx.backend_transfer(nx.from_numpy(data), nx_codegen.CBackend())
     program = lower(trace(nx.sum, [nx.template(data.shape, "f64")]), CTarget())
-    assert render._lane_split(program.kernels()[0], True)
+    assert lanes.splits(program.kernels()[0], True)
     exact = math.fsum(data.tolist())
     results = {float(nx.jit(nx.sum, compiler=nx_codegen.C(threads=n))(t)) for n in (1, 2)}
     assert len(results) == 1
