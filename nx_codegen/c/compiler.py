@@ -113,9 +113,9 @@ class _Executable:
                                    functions[step.name]))
             elif isinstance(step, ir.Extern):
                 names = [x for a in step.inputs for x in (a if isinstance(a, tuple) else (a,))]
-                from nx_codegen.c.externs import CHECKS
-                if step.node.op in CHECKS:       # validates the data on the host first
-                    self.checks[step.name] = (CHECKS[step.node.op], names)
+                checks = self.extern_checks()
+                if step.node.op in checks:       # validates the data on the host first
+                    self.checks[step.name] = (checks[step.node.op], names)
                 self.calls.append(("kernel", step, names + list(step.outputs),
                                    functions[step.name]))
             else:
@@ -148,6 +148,11 @@ class _Executable:
 
     def target(self):
         return CTarget()
+
+    def extern_checks(self):
+        """op -> the check of its dedicated kernel's inputs (see :func:`externs.register`)."""
+        from nx_codegen.c.externs import CHECKS
+        return CHECKS
 
     def build(self, kernels):
         """The callable of each kernel and dedicated kernel, by name."""

@@ -141,16 +141,39 @@ def _context(device):
     with _lock:
         if device not in _contexts:
             context = cl.Context([device])
-            _contexts[device] = (context, cl.CommandQueue(context))
+            queue = cl.CommandQueue(context, properties=cl.command_queue_properties.PROFILING_ENABLE)
+            _contexts[device] = (context, queue)
         return _contexts[device]
 
 
 class OpenCL(Compiler):
-    """Compile graphs into OpenCL kernels for ``device`` (see the module docstring)."""
+    """Compile graphs into OpenCL kernels for ``device`` (see the module docstring).
 
-    def __init__(self, device=None):
+    With ``profile=True``, the OpenCL events of every launch are kept and
+    :meth:`kernel_seconds` gives the device time of the kernels since the last
+    call.
+
+    >>> import nx_ref as nx
+    >>> cl = OpenCL(device="pocl:0", profile=True)
+    >>> _ = nx.jit(lambda x: nx.exp(x) + 1, compiler=cl)(nx.iota((1000,), type="f32"))
+    >>> cl.kernel_seconds() > 0
+    True
+    """
+
+    def __init__(self, device=None, profile=False):
         self.device_name = device
         self._device = None
+        self.events = [] if profile else None
+
+    def kernel_seconds(self) -> float:
+        """The summed device time (from OpenCL profiling events) of the kernels
+        launched since the last call; 0.0 unless built with ``profile=True``."""
+        if not self.events:
+            return 0.0
+        events, self.events[:] = list(self.events), []
+        for e in events:
+            e.wait()
+        return sum(e.profile.end - e.profile.start for e in events) * 1e-9
 
     @property
     def device(self):
@@ -180,33 +203,46 @@ class _ClExecutable(_Executable):
     def target(self):
         return render.OpenCLTarget()
 
+    def extern_checks(self):
+        from nx_codegen.opencl.externs import CHECKS
+        return CHECKS
+
     def build(self, kernels):
         cl = _cl()
         device = self.compiler.device
-        if "cl_khr_fp64" not in device.extensions:
-            raise ArgumentError(f"nx_codegen.OpenCL: device {device.name!r} has no cl_khr_fp64, "
-                                "which this version needs")
         self.context, self.queue = _context(device)
+        types_of = {n: b.type for n, b in self.program.buffers.items()}
+        check_types(device, set(types_of.values()))
         source = render.render_program(self.program)
         key = (device, source)
         with _lock:
             if key not in _programs:
-                program = _load_program(self.context, device, source)
-                _programs[key] = {k.function_name: k for k in program.all_kernels()}
-            built = _programs[key]
-        from nx_codegen.opencl import reduce
-        types_of = {n: b.type for n, b in self.program.buffers.items()}
+                _programs[key] = _load_program(self.context, device, source)
+            program = _programs[key]
+        from nx_codegen import ir
+        from nx_codegen.opencl import externs, reduce
         out = {}
         for k in kernels:
+            if isinstance(k, ir.Extern):
+                spec = externs.render(k, types_of)
+                out[k.name] = _Launches(program, [(x.kernel, x.global_size, x.local_size)
+                                                  for x in spec.launches], spec.scratch)
+                continue
+            size = int(np.prod(k.outer, dtype=np.int64))
             if render.in_order(k, types_of):
-                out[k.name] = _InOrder(built[k.name])
+                launches = [(k.name, (1,), None)] if size else []
+                out[k.name] = _Launches(program, launches)
             elif reduce.splits(k):
-                out[k.name] = _Split(built[k.name + "_part"], built[k.name], reduce.part_buffers(k), k)
+                out[k.name] = _Launches(
+                    program, [(k.name + "_part", (size * reduce.GROUPS * reduce.LOCAL,),
+                               (reduce.LOCAL,)), (k.name, (size,), None)],
+                    [(ctype, n) for ctype, n in reduce.part_buffers(k)])
             else:
-                out[k.name] = built[k.name]
+                out[k.name] = _Launches(program, [(k.name, (size,), None)] if size else [])
         return out
 
     def run(self, args, hooks=None):
+        from nx_codegen import ir
         from nx_codegen.opencl.backend import DeviceArray
         device = self.compiler.device
         env = {}
@@ -224,7 +260,11 @@ class _ClExecutable(_Executable):
             env[name] = self.store(name, _host_array(t))
         for kind, step, names, fn in self.calls:
             if kind == "kernel":
-                for n in step.writes():
+                if step.name in self.checks:
+                    check, inputs = self.checks[step.name]
+                    check(step.node, [self.load(env, n) for n in inputs])
+                writes = step.writes() if isinstance(step, ir.Kernel) else step.outputs
+                for n in writes:
                     if n not in env:
                         env[n] = self.allocate(n)
                 self.launch(step, fn, [self.on_device(env, n) for n in names])
@@ -275,50 +315,69 @@ class _ClExecutable(_Executable):
         return arrays[name]
 
     def launch(self, step, fn, arrays):
-        size = int(np.prod(step.outer, dtype=np.int64))
-        if not size:
-            return
-        buffers = [a.buffer for a in arrays]
-        if isinstance(fn, _Split):
-            from nx_codegen.opencl import reduce
-            parts = fn.parts(self.compiler.device)
-            fn.part(self.queue, (size * reduce.GROUPS * reduce.LOCAL,), (reduce.LOCAL,),
-                    *buffers, *parts)
-            fn.final(self.queue, (size,), None, *buffers, *parts)
-        elif isinstance(fn, _InOrder):
-            fn.kernel(self.queue, (1,), None, *buffers)
-        else:
-            fn(self.queue, (size,), None, *buffers)
-
-
-class _InOrder:
-    """A kernel whose single work-item runs every outer index in order."""
-
-    def __init__(self, kernel):
-        self.kernel = kernel
+        fn(self.queue, self.compiler.device, [a.buffer for a in arrays], self.compiler.events)
 
 
 _CTYPE_BYTES = {"double": 8, "float": 4, "uint64_t": 8, "int64_t": 8, "uint32_t": 4, "int32_t": 4,
                 "uint16_t": 2, "int16_t": 2, "uint8_t": 1, "int8_t": 1}
 
 
-class _Split:
-    """The two kernels of a work-group reduction and its partials buffers
-    (allocated once per device and thread)."""
+class _Launches:
+    """The kernel launches of one step: ``(kernel name, global size, local size)``
+    run in order over the step's buffers, then its scratch buffers. Each thread
+    has its own kernel objects, whose arguments are set only when a buffer
+    changes, and its own scratch buffers; launches go through
+    ``enqueue_nd_range_kernel`` (pyopencl's lowest-overhead path)."""
 
-    def __init__(self, part, final, part_buffers, kernel):
-        self.part, self.final, self.sizes = part, final, part_buffers
+    def __init__(self, program, launches, scratch=()):
+        self.program = program
+        self.launches = [(name, tuple(int(g) for g in gs), ls) for name, gs, ls in launches
+                         if all(int(g) for g in gs)]
+        self.scratch = tuple(scratch)
         self.local = threading.local()
 
-    def parts(self, device):
-        buffers = getattr(self.local, "buffers", None)
-        if buffers is None:
+    def _state(self, device):
+        state = getattr(self.local, "state", None)
+        if state is None:
             cl = _cl()
             context, _ = _context(device)
-            buffers = self.local.buffers = [
-                cl.Buffer(context, cl.mem_flags.READ_WRITE, _CTYPE_BYTES[t] * max(n, 1))
-                for t, n in self.sizes]
-        return buffers
+            kernels = [cl.Kernel(self.program, name) for name, _, _ in self.launches]
+            extra = [cl.Buffer(context, cl.mem_flags.READ_WRITE,
+                               _CTYPE_BYTES.get(ctype, 8) * max(int(n), 1))
+                     for ctype, n in self.scratch]
+            state = self.local.state = (kernels, [[None] * 0 for _ in kernels], extra)
+        return state
+
+    def __call__(self, queue, device, buffers, events=None):
+        if not self.launches:
+            return
+        cl = _cl()
+        kernels, bound, extra = self._state(device)
+        args = buffers + extra
+        for j, (kernel, (_, gs, ls)) in enumerate(zip(kernels, self.launches)):
+            last = bound[j]
+            if len(last) != len(args):
+                kernel.set_args(*args)
+                bound[j] = list(args)
+            else:
+                for i, buf in enumerate(args):
+                    if last[i] is not buf:
+                        kernel.set_arg(i, buf)
+                        last[i] = buf
+            event = cl.enqueue_nd_range_kernel(queue, kernel, gs, ls)
+            if events is not None:
+                events.append(event)
+
+
+def check_types(device, used):
+    """Raise ArgumentError naming ``device`` and the type when a type in ``used``
+    needs a device extension the device lacks (f64 and c128: ``cl_khr_fp64``)."""
+    if "cl_khr_fp64" in device.extensions:
+        return
+    for t in sorted(used):
+        if t in ("f64", "c128"):
+            raise ArgumentError(f"nx_codegen.OpenCL: device {device.name.strip()!r} cannot run "
+                                f"type {t}: it has no cl_khr_fp64")
 
 
 def _host_array(t):

@@ -160,27 +160,32 @@ def supports(node) -> bool:
 
 
 class OpenCLTarget:
-    """The lowering's view of this renderer: element-wise nodes it computes;
-    no dedicated kernels yet (everything else runs on the host fallback)."""
+    """The lowering's view of this renderer: element-wise nodes it computes and
+    the nodes with dedicated kernels (:mod:`nx_codegen.opencl.externs`);
+    everything else runs on the host fallback."""
 
     def supports(self, node):
         return supports(node)
 
     def extern(self, node):
-        return False
+        from nx_codegen.opencl import externs
+        return externs.supports(node)
 
 
 def render_program(program) -> str:
     """The OpenCL C source of every kernel of ``program``."""
     from nx_codegen.opencl import reduce
     types_of = {n: b.type for n, b in program.buffers.items()}
+    from nx_codegen.opencl import externs
     parts = [_c.render_kernel(k, types_of, 1, IN_ORDER) if in_order(k, types_of) else
              reduce.render_split(k, types_of) if reduce.splits(k) else
              _c.render_kernel(k, types_of, 1, DIALECT) for k in program.kernels()]
+    parts += [externs.render(x, types_of).source for x in program.externs()]
     used = set(types_of.values()) | _c._expression_types(program)
     # the prelude's loads, stores and casts between every type the kernels use
     # (complex buffers belong to host steps here)
     kernel_types = sorted((used & set(TYPES)) | {"f32", "f64"})
     small = used & set(_c.SMALL + _c.PACKED)
-    prelude = prelude_for(kernel_types) + "\n" if small else ""
+    # (dedicated kernels convert through the prelude's casts)
+    prelude = prelude_for(kernel_types) + "\n" if small or program.externs() else ""
     return HEADER + prelude + "\n" + "\n\n".join(parts) + "\n"
