@@ -131,7 +131,8 @@ class OpenCLDialect(_c.Dialect):
             return f"({c})(1.0 / (1.0 + exp(-(double){args[0]})))"
         if op == "rsqrt":
             return f"({c})(1.0 / sqrt((double){args[0]}))"
-        return _c.elem_core(op, args, compute, out)
+        from nx_codegen.opencl import elementwise
+        return elementwise.rule(op, args, compute, out) or _c.elem_core(op, args, compute, out)
 
 
 DIALECT = OpenCLDialect()
@@ -156,7 +157,11 @@ def in_order(kernel, types_of) -> bool:
 
 def supports(node) -> bool:
     """Whether this renderer computes the element-wise ``node``."""
-    return _c._types_used(node) <= set(TYPES) and _c.supports_core(node)
+    from nx_codegen.opencl import elementwise
+    if not _c._types_used(node) <= set(TYPES):
+        return False
+    extra = elementwise.supports(node)
+    return _c.supports_core(node) if extra is None else extra
 
 
 class OpenCLTarget:
@@ -188,4 +193,5 @@ def render_program(program) -> str:
     small = used & set(_c.SMALL + _c.PACKED)
     # (dedicated kernels convert through the prelude's casts)
     prelude = prelude_for(kernel_types) + "\n" if small or program.externs() else ""
-    return HEADER + prelude + "\n" + "\n\n".join(parts) + "\n"
+    from nx_codegen.opencl import elementwise
+    return HEADER + prelude + elementwise.SOURCE + "\n" + "\n\n".join(parts) + "\n"
