@@ -65,13 +65,16 @@ def _same(x):
 @dataclass(frozen=True)
 class Candidate:
     """One row of a benchmark: ``run(setup(inputs))`` computes the output, and
-    ``result(output)`` turns it into something ``numpy.asarray`` accepts."""
+    ``result(output)`` turns it into something ``numpy.asarray`` accepts;
+    ``kernel_time(state)``, when given, is the device time of the kernels run
+    since its last call (OpenCL profiling events), recorded after each timed call."""
 
     name: str
     setup: Callable[[Any], Any]
     run: Callable[[Any], Any]
     result: Callable[[Any], Any] = _same
     note: str = ""
+    kernel_time: Callable[[Any], float] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Row:
     min: float | None = None
     ratio: float | None = None
     max_rel_err: float | None = None
+    kernel_times: list = field(default_factory=list)
+    kernel_median: float | None = None
 
 
 @dataclass
@@ -214,7 +219,11 @@ def _rounds(live, rounds, clock):
             if row.status != "ok":
                 continue
             try:
+                if candidate.kernel_time is not None:
+                    candidate.kernel_time(state)       # forget the launches outside the round
                 elapsed, last[candidate.name] = _timed(candidate.run, state, clock)
+                if candidate.kernel_time is not None:
+                    row.kernel_times.append(candidate.kernel_time(state))
             except Exception as e:
                 _broken(row, e)
                 continue
@@ -251,6 +260,8 @@ def _summarise(rows, baseline):
         if row.status == "ok":
             row.median = statistics.median(row.times)
             row.min = min(row.times)
+            if row.kernel_times:
+                row.kernel_median = statistics.median(row.kernel_times)
     base = next((r for r in rows if r.name == baseline and r.status == "ok"), None)
     for row in rows:
         if row.status == "ok" and base is not None and base.median > 0:
@@ -362,6 +373,9 @@ def render_table(result: Result, machine: dict) -> str:
             ratio = "-" if row.ratio is None else f"{row.ratio:.2f}x"
             body.append(_line(width, name, format_seconds(row.median), format_seconds(row.min),
                               ratio, f"{row.max_rel_err:.1e}"))
+            if row.kernel_median is not None:
+                body.append(f"{'  kernels (device events)':<{width}} "
+                            f"{format_seconds(row.kernel_median):>11}")
         else:
             body.append(f"{name:<{width}} {row.status.upper()}: {row.reason}")
     notes = [f"  {r.name}: {r.note}" for r in result.rows if r.note]

@@ -125,7 +125,8 @@ def _c_candidate():
 def _opencl_candidates():
     """One row per OpenCL device (PoCL here; a GPU where there is one): the
     seed expression jitted for the device, data on the device, each call
-    waited for (``finish`` on the device's queue)."""
+    waited for (``finish`` on the device's queue); the kernels' device time
+    comes from OpenCL profiling events."""
     from benchmarks.common import Candidate, Unavailable
     try:
         from nx_codegen.opencl.compiler import devices
@@ -143,16 +144,17 @@ def _opencl_candidates():
             import nx_codegen
             from nx_codegen.opencl.compiler import _context
             backend = nx_codegen.OpenCLBackend(device=name)
-            f = nx.jit(lambda x: nx_softmax(nx, x), compiler=nx_codegen.OpenCL(device=name))
+            compiler = nx_codegen.OpenCL(device=name, profile=True)
+            f = nx.jit(lambda x: nx_softmax(nx, x), compiler=compiler)
             queue = _context(backend.device)[1]
-            return f, nx.from_numpy(inputs[0], backend=backend), queue
+            return f, nx.from_numpy(inputs[0], backend=backend), queue, compiler
 
         def run(state):
             out = state[0](state[1])
             state[2].finish()
             return out
         return Candidate(f"nx_codegen.OpenCL ({name})", setup=setup, run=run,
-                         result=lambda t: t.to_numpy(),
+                         result=lambda t: t.to_numpy(), kernel_time=lambda s: s[3].kernel_seconds(),
                          note=f"nx.jit(seed expression, compiler=nx_codegen.OpenCL(device={name!r})), "
                               "data on the device")
     return [candidate(n) for n in names]

@@ -172,6 +172,27 @@ def test_max_rel_error(got, want, err):
     assert common.max_rel_error(got, np.array(want)) == pytest.approx(err, rel=1e-9)
 
 
+def test_kernel_times_are_recorded_per_timed_round_and_shown():
+    clock, device = FakeClock(), {"pending": 0.0}
+    base = timed("a", clock, [1.0, 1.0, 1.0])
+
+    def run(x):
+        device["pending"] += 0.25
+        return x + 1
+
+    def kernel_time(state):
+        spent, device["pending"] = device["pending"], 0.0
+        return spent
+    gpu = Candidate("gpu", setup=lambda inputs: inputs[0], run=run, kernel_time=kernel_time)
+    result = common.run(fake_bench([base, gpu]), rounds=3, warmup=2, clock=clock)
+    row = result.row("gpu")
+    # the warm-up calls' kernel time is dropped: one call per timed round
+    assert row.kernel_times == [0.25, 0.25, 0.25] and row.kernel_median == 0.25
+    assert result.row("a").kernel_median is None
+    table = common.render_table(result, common.machine_info())
+    assert "kernels (device events)" in table and "250.0 ms" in table
+
+
 def test_ok_rows_of_the_table_line_up():
     clock = FakeClock()
     rows = [timed("a", clock, [0.5]), timed("a much longer candidate name, over 28", clock, [2e-6])]
