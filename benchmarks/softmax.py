@@ -157,7 +157,11 @@ def _opencl_candidates():
                          result=lambda t: t.to_numpy(), kernel_time=lambda s: s[3].kernel_seconds(),
                          note=f"nx.jit(seed expression, compiler=nx_codegen.OpenCL(device={name!r})), "
                               "data on the device")
-    return [candidate(n) for n in names]
+    from benchmarks import opencl_peer
+    rows = []
+    for n in names:
+        rows += [candidate(n), *opencl_peer.candidates([n], error)]
+    return rows
 
 
 def _candidates():
