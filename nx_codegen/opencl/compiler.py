@@ -16,16 +16,17 @@ for each kernel and back (keeping them on the device is issue 10's runtime).
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import numpy as np
 
 from nx_ref.defn.compiler import Compiler
 from spec.errors import ArgumentError
-from nx_codegen.c.compiler import _Executable
+from nx_codegen.c.compiler import RECYCLED, _Executable
 from nx_codegen.opencl import render
 
-__all__ = ["OpenCL", "select_device", "devices", "devices_table"]
+__all__ = ["OpenCL", "select_device", "devices", "devices_table", "device_types", "check_types"]
 
 _lock = threading.Lock()
 _contexts: dict = {}       # device -> (context, queue)
@@ -61,8 +62,7 @@ def devices_table() -> str:
     """
     lines = ["| name | device | types |", "|---|---|---|"]
     for name, device in devices():
-        fp64 = "cl_khr_fp64" in device.extensions
-        kinds = list(render.TYPES) if fp64 else ["(none: this version needs cl_khr_fp64)"]
+        kinds = device_types(device)
         lines.append(f"| {name} | {device.name.strip()} | {', '.join(kinds)} |")
     return "\n".join(lines)
 
@@ -210,9 +210,9 @@ class _ClExecutable(_Executable):
     def build(self, kernels):
         cl = _cl()
         device = self.compiler.device
-        self.context, self.queue = _context(device)
         types_of = {n: b.type for n, b in self.program.buffers.items()}
-        check_types(device, set(types_of.values()))
+        check_types(device, set(types_of.values()))      # before the device is touched
+        self.context, self.queue = _context(device)
         source = render.render_program(self.program)
         key = (device, source)
         with _lock:
@@ -242,7 +242,6 @@ class _ClExecutable(_Executable):
         return out
 
     def run(self, args, hooks=None):
-        from nx_codegen import ir
         from nx_codegen.opencl.backend import DeviceArray
         device = self.compiler.device
         env = {}
@@ -258,20 +257,33 @@ class _ClExecutable(_Executable):
                 env[name] = self.store(name, _host_array(t))
         for name, t in self.program.constants.items():
             env[name] = self.store(name, _host_array(t))
+        queue, events = self.queue if self.calls else None, self.compiler.events
         for kind, step, names, fn in self.calls:
             if kind == "kernel":
                 if step.name in self.checks:
                     check, inputs = self.checks[step.name]
                     check(step.node, [self.load(env, n) for n in inputs])
-                writes = step.writes() if isinstance(step, ir.Kernel) else step.outputs
-                for n in writes:
+                for n in self.writes_of(step):
                     if n not in env:
                         env[n] = self.allocate(n)
-                self.launch(step, fn, [self.on_device(env, n) for n in names])
+                buffers = []
+                for n in names:
+                    value = env[n]
+                    buffers.append((value if value.__class__ is DeviceArray
+                                    else self.on_device(env, n)).buffer)
+                fn(queue, device, buffers, events)
             else:
                 self.host(step, env, hooks or {})
         return [self.device_backend.wrap(self.graph.outputs[i].out, self.on_device(env, name))
                 for i, name in enumerate(self.program.outputs)]
+
+    def writes_of(self, step):
+        """The buffers ``step`` writes (remembered per step)."""
+        from nx_codegen import ir
+        cache = self.__dict__.setdefault("_writes", {})
+        if step.name not in cache:
+            cache[step.name] = tuple(step.writes()) if isinstance(step, ir.Kernel) else step.outputs
+        return cache[step.name]
 
     def keep(self, name, t):
         from nx_codegen.opencl.backend import DeviceArray
@@ -305,17 +317,24 @@ class _ClExecutable(_Executable):
         b = self.types_of[name]
         device = self.compiler.device
         packed = b.type if name in self.packed else None
-        if name in self.results:
-            return DeviceArray.empty(b.shape, _dtype(b.type), device, packed)
         arrays = getattr(self.pool, "arrays", None)
         if arrays is None:
             arrays = self.pool.arrays = {}
+        if name in self.results:
+            # an output reuses the buffer of one of the last calls' outputs that
+            # nothing refers to any more (see nx_codegen.c.compiler.RECYCLED)
+            ring = arrays.setdefault(name, [])
+            for array in ring:
+                if sys.getrefcount(array) <= 3:      # the ring's, `array`, the argument
+                    return array
+            array = DeviceArray.empty(b.shape, _dtype(b.type), device, packed)
+            ring.append(array)
+            if len(ring) > RECYCLED:
+                ring.pop(0)
+            return array
         if name not in arrays:
             arrays[name] = DeviceArray.empty(b.shape, _dtype(b.type), device, packed)
         return arrays[name]
-
-    def launch(self, step, fn, arrays):
-        fn(self.queue, self.compiler.device, [a.buffer for a in arrays], self.compiler.events)
 
 
 _CTYPE_BYTES = {"double": 8, "float": 4, "uint64_t": 8, "int64_t": 8, "uint32_t": 4, "int32_t": 4,
@@ -369,15 +388,27 @@ class _Launches:
                 events.append(event)
 
 
+def device_types(device) -> list:
+    """The types whose kernels ``device`` runs: every kernel type with
+    ``cl_khr_fp64``; without it only the integer types, since f64 and c128
+    need it and this version computes the math of f32, the small floats and
+    c64 in double, rounded once (as the spec's tolerances assume)."""
+    if "cl_khr_fp64" in device.extensions:
+        return list(render.TYPES)
+    return [t for t in render.TYPES if t[0] in "su"]
+
+
 def check_types(device, used):
     """Raise ArgumentError naming ``device`` and the type when a type in ``used``
-    needs a device extension the device lacks (f64 and c128: ``cl_khr_fp64``)."""
-    if "cl_khr_fp64" in device.extensions:
-        return
+    (buffer types of a program) is not one of :func:`device_types`; types the
+    kernels do not compute (they run on the host fallback) are not checked."""
+    allowed = set(device_types(device))
     for t in sorted(used):
-        if t in ("f64", "c128"):
+        if t in render.TYPES and t not in allowed:
+            why = "the type needs" if t in ("f64", "c128") else \
+                f"this version needs to compute {t} in double"
             raise ArgumentError(f"nx_codegen.OpenCL: device {device.name.strip()!r} cannot run "
-                                f"type {t}: it has no cl_khr_fp64")
+                                f"type {t}: it has no cl_khr_fp64, which {why}")
 
 
 def _host_array(t):

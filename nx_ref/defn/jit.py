@@ -120,10 +120,9 @@ class Jitted:
 
     # -- calling ---------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if _expr.current_graph() is not None or any(
-                _expr.is_expr(x) for x in _tree.flatten(tuple(args), static=True)[0]):
-            return self.traced_fun(*args, **kwargs)      # defn inside defn: inline
         leaves, tree, statics = self._split(args, kwargs)
+        if _expr.current_graph() is not None or any(_expr.is_expr(x) for x in leaves):
+            return self.traced_fun(*args, **kwargs)      # defn inside defn: inline
         tensors = [_to_tensor(x) for x in leaves]
         key = (tree, tuple(t.spec for t in tensors), statics)
         entry = self._cache.get(key)

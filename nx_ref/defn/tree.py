@@ -63,9 +63,14 @@ def is_leaf(value) -> bool:
     >>> is_leaf(1.0), is_leaf((1,))
     (True, False)
     """
-    from nx_ref.tensor import Tensor
-    return (isinstance(value, (Tensor,) + _NUMBER)
-            or hasattr(value, "__array_interface__"))
+    global _LEAF_TYPES
+    if _LEAF_TYPES is None:
+        from nx_ref.tensor import Tensor
+        _LEAF_TYPES = (Tensor,) + _NUMBER
+    return isinstance(value, _LEAF_TYPES) or hasattr(value, "__array_interface__")
+
+
+_LEAF_TYPES = None      # (Tensor, *_NUMBER), once nx_ref.tensor is importable
 
 
 def _is_namedtuple(value):

@@ -206,3 +206,33 @@ def test_casts_between_byte_aligned_and_small_or_packed_types():
     x = nx.tensor([-2147483648, 7, 3, -1], type="s32")
     for t in ("u2", "s4", "bf16", "f8"):
         assert nx.jit(lambda v: nx.as_type(v, t), compiler=POCL)(x).to_list() == nx.as_type(x, t).to_list()
+
+
+def test_outputs_reuse_the_buffers_of_dropped_results_only():
+    f = nx.jit(lambda x: x + 1, compiler=nx_codegen.OpenCL(device="pocl:0"))
+    x = nx.tensor([1.0, 2.0])
+    kept = [f(x) for _ in range(3)]           # all alive: three distinct buffers
+    assert len({id(t.data.buffer) for t in kept}) == 3
+    first = id(kept[0].data)
+    del kept
+    again = f(x)                              # a dropped result's buffer comes back
+    assert id(again.data) == first and again.to_list() == [2.0, 3.0]
+
+
+def test_a_launch_sets_only_the_arguments_that_changed(monkeypatch):
+    from nx_codegen.opencl import compiler
+    calls = []
+    original = compiler._Launches.__call__
+
+    def spy(self, queue, device, buffers, events=None):
+        state = self._state(device)
+        before = [list(b) for b in state[1]]
+        original(self, queue, device, buffers, events)
+        calls.append((before, [list(b) for b in state[1]]))
+    monkeypatch.setattr(compiler._Launches, "__call__", spy)
+    f = nx.jit(lambda x: x * 2, compiler=nx_codegen.OpenCL(device="pocl:0"))
+    a, b = nx.tensor([1.0]), nx.tensor([2.0])
+    assert f(a).to_list() == [2.0] and f(b).to_list() == [4.0]
+    first, second = calls
+    assert first[0] == [[]] and len(first[1][0]) == 2        # bound whole on the first call
+    assert second[1][0][0] is not first[1][0][0]              # the new input was set
