@@ -257,7 +257,8 @@ class _ClExecutable(_Executable):
                 env[name] = self.store(name, _host_array(t))
         for name, t in self.program.constants.items():
             env[name] = self.store(name, _host_array(t))
-        queue, events = self.queue if self.calls else None, self.compiler.events
+        # (a program of host steps only has no queue: nothing was built)
+        queue, events = getattr(self, "queue", None), self.compiler.events
         for kind, step, names, fn in self.calls:
             if kind == "kernel":
                 if step.name in self.checks:
