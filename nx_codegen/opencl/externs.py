@@ -95,5 +95,6 @@ def params(node, scratch=()) -> str:
 
 from nx_codegen.opencl import kernels_misc  # noqa: E402,F401
 from nx_codegen.opencl import kernels_index  # noqa: E402,F401
+from nx_codegen.opencl import kernels_dot  # noqa: E402,F401
 from nx_codegen.opencl import kernels_scan  # noqa: E402,F401
 from nx_codegen.opencl import kernels_window  # noqa: E402,F401
