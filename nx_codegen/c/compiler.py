@@ -25,6 +25,7 @@ import numpy as np
 
 from nx_ref.defn.compiler import Compiler
 from nx_ref.tensor import Tensor
+from spec.errors import ArgumentError
 from nx_codegen import ir
 from nx_codegen.c import packing, render
 from nx_codegen.lower import lower
@@ -126,7 +127,21 @@ class _Executable:
         self.results = set(self.program.outputs)
         self.pool = threading.local()     # intermediates, allocated once per thread and reused
 
+    def check_args(self, args, where):
+        """Refuse arguments that differ in number, shape or type from the
+        program's parameters (a kernel never runs on a wrong-sized buffer)."""
+        params = self.program.params
+        if len(args) != len(params):
+            raise ArgumentError(f"{self.compiler!r}: the program takes {len(params)} arguments, "
+                                f"got {len(args)}")
+        for i, (name, t) in enumerate(zip(params, args)):
+            b = self.types_of[name]
+            if t.shape != b.shape or str(t.type) != b.type:
+                raise ArgumentError(f"{self.compiler!r}: argument {i} is {t.type}{list(t.shape)}, "
+                                    f"but the program{where} was compiled for {b.type}{list(b.shape)}")
+
     def run(self, args, hooks=None):
+        self.check_args(args, "")
         env = {}
         for name, t in zip(self.program.params, args):
             env[name] = self.store(name, _array(t))

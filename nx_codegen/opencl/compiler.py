@@ -245,15 +245,8 @@ class _ClExecutable(_Executable):
         from nx_codegen.opencl.backend import DeviceArray
         device = self.compiler.device
         env = {}
-        if len(args) != len(self.program.params):
-            raise ArgumentError(f"nx_codegen.OpenCL: the program takes {len(self.program.params)} "
-                                f"arguments, got {len(args)}")
-        for i, (name, t) in enumerate(zip(self.program.params, args)):
-            b = self.types_of[name]
-            if t.shape != b.shape or str(t.type) != b.type:   # never launch on a wrong-sized buffer
-                raise ArgumentError(
-                    f"nx_codegen.OpenCL: argument {i} is {t.type}{list(t.shape)}, but the program "
-                    f"for device {device.name.strip()!r} was compiled for {b.type}{list(b.shape)}")
+        self.check_args(args, f" for device {device.name.strip()!r}")
+        for name, t in zip(self.program.params, args):
             data = t.data
             if isinstance(data, DeviceArray):
                 if data.device != device:

@@ -318,3 +318,16 @@ def test_constants_with_nan_and_infinite_parts(t):
     x = nx.tensor([1.0, -1.0], type=t) if t == "f64" else nx.tensor([1 + 0j, -1 + 0j], type=t)
     p = nx.tensor([1, 0], type="u8")
     assert str(nx.jit(f, compiler=nx_codegen.C)(x, p).to_list()) == str(f(x, p).to_list())
+
+
+def test_arguments_unlike_the_compiled_parameters_are_refused():
+    """A compiled program called directly with a tensor of another shape or
+    type would read past its buffer: it is refused before any kernel runs."""
+    from spec.errors import ArgumentError
+    run = nx_codegen.C().compile(trace(lambda x: x * 3 + 1, [nx.template((4,), "f32")]))
+    for args, message in [([nx.tensor([1.0, 2.0])], r"argument 0 is f32\[2\].*f32\[4\]"),
+                          ([nx.tensor([1, 2, 3, 4])], r"argument 0 is s32\[4\].*f32\[4\]"),
+                          ([], "takes 1 arguments, got 0")]:
+        with pytest.raises(ArgumentError, match=message):
+            run(args)
+    assert run([nx.tensor([1.0, 2.0, 3.0, 4.0])])[0].to_list() == [4.0, 7.0, 10.0, 13.0]
