@@ -258,6 +258,8 @@ def _covering(shape, out_shape, opts, inner):
     w = _cs._linear([(f"o{k}", s) for k, s in enumerate(_strides(out_shape))])
     lines += [f"{ind}const int64_t w = {w};", *[ind + s for s in inner]]
     lines += [f"{'  ' * (k + 1)}}}" for k in reversed(range(len(shape)))]
+    if not shape:       # one window, no loop: a loop of one trip for `continue`
+        lines = ["  do {", *lines, "  } while (0);"]
     return lines
 
 

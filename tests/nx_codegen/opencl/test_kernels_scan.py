@@ -243,3 +243,14 @@ def test_cumulative_ops_of_other_lengths(n):
     for (op, opts), g in zip(scans, _run_scan_graph("f32", (n,), scans, x)):
         w = getattr(nx, op)(x, **opts)
         assert _same(g, w), (op, n, g.to_list(), w.to_list())
+
+
+@pytest.mark.parametrize("t", ["s8", "u64", "f32"])
+def test_window_scatters_of_rank_0_tensors(t):
+    """One window and no loop: the kernel's skips still have a loop to leave."""
+    x = nx.tensor(-128 if t != "u64" else 5, type=t)
+    f = lambda x, s, i: (nx.window_scatter_max(x, s, i, [], padding="valid", strides=1),
+                         nx.window_scatter_min(x, s, i, [], padding="valid", strides=1))
+    got = nx.jit(f, compiler=POCL)(x, x * 0 + 3, x)
+    for g, w in zip(got, f(x, x * 0 + 3, x)):
+        assert g.to_list() == w.to_list() and g.type == w.type
