@@ -190,10 +190,11 @@ def supports_core(node) -> bool:
 class _Body:
     """Statements of one loop body, with shared temporaries."""
 
-    def __init__(self, types_of, indent, elem=None):
+    def __init__(self, types_of, indent, elem=None, dialect=None):
         self.types_of, self.indent = types_of, indent
         self.lines, self.temps, self.count = [], {}, [0]
-        self.elem = elem or _elem
+        self.dialect = dialect or C_DIALECT
+        self.elem = elem or self.dialect.elem
 
     def emit(self, ctype, text):
         name = f"t{self.count[0]}"
@@ -205,20 +206,20 @@ class _Body:
         if e in self.temps:
             return self.temps[e]
         if isinstance(e, ir.Const):
-            text = _const(e.value, "f32" if e.type in SMALL else e.type)
+            text = self.dialect.const(e.value, "f32" if e.type in SMALL else e.type)
             self.temps[e] = text
             return text
         if isinstance(e, ir.Load):
             load = f"nx_load_{e.type}({e.buffer}, {e.offset})" if e.type in VIA_PRELUDE \
                 else f"{e.buffer}[{e.offset}]"
-            name = self.emit(COMPUTE[e.type], load)
+            name = self.emit(self.dialect.ctype(e.type), load)
         elif isinstance(e, ir.Cast):
             src = _type_of(e.arg)
             inner = self.value(e.arg)
             if src == e.type:
                 self.temps[e] = inner
                 return inner
-            name = self.emit(COMPUTE[e.type], _cast(inner, src, e.type))
+            name = self.emit(self.dialect.ctype(e.type), self.dialect.cast(inner, src, e.type))
         elif isinstance(e, ir.Acc):
             name = f"acc{e.index}_out"
         else:
@@ -230,7 +231,7 @@ class _Body:
                 text = f"nx_cast_f32_{e.type}({text})"
             elif e.type in PACKED:
                 text = f"nx_wrap_{e.type}((uint64_t)({text}))"
-            name = self.emit(COMPUTE[e.type], text)
+            name = self.emit(self.dialect.ctype(e.type), text)
         self.temps[e] = name
         return name
 
@@ -504,6 +505,36 @@ class Dialect:
     def elem(self, op, args, compute, out):
         return _elem(op, args, compute, out)
 
+    # how values are typed, written, converted and accumulated (the OpenCL
+    # dialect overrides these for complex values, which are vectors there)
+    def ctype(self, t):
+        """The C type of a compute value of type ``t``."""
+        return COMPUTE[t]
+
+    def const(self, value, t):
+        return _const(value, t)
+
+    def cast(self, x, src, dst):
+        return _cast(x, src, dst)
+
+    def acc_start(self, r, j):
+        """The declaration of reduction ``j``'s accumulators."""
+        if _compensated(r):
+            return "double " + ", ".join(f"{n} = 0" for n in _acc_vars(r, j)) + ";"
+        return f"{_acc_type(r)} acc{j} = {_acc_init(r)};"
+
+    def acc_update(self, r, acc, v):
+        return _acc_update(r, acc, v)
+
+    def acc_out(self, r, j):
+        """The value of reduction ``j``'s result, of its compute type."""
+        total = _acc_total(r, j)
+        if r.type in SMALL:
+            total = f"nx_cast_f64_{r.type}((double){total})"
+        elif r.type in PACKED:
+            total = f"nx_wrap_{r.type}((uint64_t){total})"
+        return f"({COMPUTE[r.type]}){total}"
+
 
 C_DIALECT = Dialect()
 
@@ -537,10 +568,7 @@ def render_kernel(kernel, types_of, threads=1, dialect=C_DIALECT) -> str:
     counter = [0]
     if kernel.accs:
         for j, r in enumerate(kernel.accs):
-            if _compensated(r):
-                lines.append(f"{ind}double " + ", ".join(f"{n} = 0" for n in _acc_vars(r, j)) + ";")
-            else:
-                lines.append(f"{ind}{_acc_type(r)} acc{j} = {_acc_init(r)};")
+            lines.append(f"{ind}{dialect.acc_start(r, j)}")
         if lanes.splits(kernel, inner_flat) and not no_omp and dialect.lanes:
             lines += lanes.render(kernel, types_of, counter, ind, parallel and not par_outer, threads)
             open_r = None
@@ -559,16 +587,11 @@ def render_kernel(kernel, types_of, threads=1, dialect=C_DIALECT) -> str:
             lines += simd
         if open_r is not None:
             lines += open_r
-            lines += _inner_body(kernel, types_of, counter, ind2, _acc_update,
-                                 elem=dialect.elem) + close_r
+            lines += _inner_body(kernel, types_of, counter, ind2, dialect.acc_update,
+                                 dialect=dialect) + close_r
         for j, r in enumerate(kernel.accs):
-            total = _acc_total(r, j)
-            if r.type in SMALL:
-                total = f"nx_cast_f64_{r.type}((double){total})"
-            elif r.type in PACKED:
-                total = f"nx_wrap_{r.type}((uint64_t){total})"
-            lines.append(f"{ind}const {COMPUTE[r.type]} acc{j}_out = ({COMPUTE[r.type]}){total};")
-    body = _Body(types_of, ind, dialect.elem)
+            lines.append(f"{ind}const {dialect.ctype(r.type)} acc{j}_out = {dialect.acc_out(r, j)};")
+    body = _Body(types_of, ind, dialect=dialect)
     body.count = counter
     for s in kernel.stores:
         body.lines.append(f"{ind}{_store(s, body.value(s.value), types_of)}")
@@ -576,10 +599,10 @@ def render_kernel(kernel, types_of, threads=1, dialect=C_DIALECT) -> str:
     return "\n".join(lines)
 
 
-def _inner_body(kernel, types_of, counter, ind, update, accs=None, elem=None):
+def _inner_body(kernel, types_of, counter, ind, update, accs=None, elem=None, dialect=None):
     """The statements of one inner iteration: the inner stores, then each
     reduction's update (``update(r, accumulator name, value)``)."""
-    body = _Body(types_of, ind, elem)
+    body = _Body(types_of, ind, elem, dialect)
     body.count = counter
     for s in kernel.inner_stores:
         body.lines.append(f"{ind}{_store(s, body.value(s.value), types_of)}")

@@ -113,7 +113,7 @@ def render_split(kernel, types_of, dialect=None) -> str:
         lines.append(f"{ind}for (int64_t r = g * {LOCAL} + lid; r < {n_in}; r += {GROUPS * LOCAL}) {{")
     ind2 = ind + "  "
     lines += _decode("r", "r", kernel.inner, ind2)
-    lines += _c._inner_body(kernel, types_of, [0], ind2, _c._acc_update, elem=dialect.elem)
+    lines += _c._inner_body(kernel, types_of, [0], ind2, _c._acc_update, dialect=dialect)
     lines.append(f"{ind}}}")
     for j in range(len(accs)):
         lines += [f"{ind}sc{j}_{p}[lid] = {v};" for p, v in enumerate(parts_of[j])]
@@ -152,7 +152,7 @@ def _final(kernel, types_of, dialect, params, acc_types, parts_of, n_out):
         if r.type in _c.SMALL:
             total = f"nx_cast_f64_{r.type}((double){total})"
         lines.append(f"{ind2}const {_c.COMPUTE[r.type]} acc{j}_out = ({_c.COMPUTE[r.type]}){total};")
-    body = _c._Body(types_of, ind2, dialect.elem)
+    body = _c._Body(types_of, ind2, dialect=dialect)
     for s in kernel.stores:
         body.lines.append(f"{ind2}{_c._store(s, body.value(s.value), types_of)}")
     lines += body.lines + [f"{ind}}}", "}"]
