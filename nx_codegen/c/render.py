@@ -430,6 +430,28 @@ def _compensated(r):
     return r.combine == "add" and r.type in ("f64", "c128")
 
 
+def _scaled(r):
+    """Float products keep their exponent apart (``acc`` times 2 ** ``acc_e``),
+    as the spec's product does: no intermediate overflow or underflow, one
+    rounding at the end. A factor or running product outside [2^-500, 2^500]
+    is rescaled by ``frexp``, so the common case is one plain multiply."""
+    return r.combine == "multiply" and (_is_float(r.type) or r.type in SMALL)
+
+
+_SAFE = "(fabs({x}) >= 0x1p-500 && fabs({x}) <= 0x1p500)"
+
+
+def _scaled_update(acc, v):
+    return (f"{{ double v_ = (double){v}; int k_; "
+            f"if (!{_SAFE.format(x='v_')}) {{ v_ = frexp(v_, &k_); {acc}_e += k_; }} "
+            f"{acc} *= v_; "
+            f"if (!{_SAFE.format(x=acc)}) {{ {acc} = frexp({acc}, &k_); {acc}_e += k_; }} }}")
+
+
+def _scaled_total(acc):
+    return f"ldexp({acc}, (int)({acc}_e < -4096 ? -4096 : {acc}_e > 4096 ? 4096 : {acc}_e))"
+
+
 def _neumaier(acc, v):
     return (f"{{ const double v_ = {v}, s_ = {acc} + v_; "
             f"{acc}_c += fabs({acc}) >= fabs(v_) ? ({acc} - s_) + v_ : (v_ - s_) + {acc}; "
@@ -445,6 +467,8 @@ def _acc_vars(r, j):
 
 
 def _acc_total(r, j):
+    if _scaled(r):
+        return _scaled_total(f"acc{j}")
     if not _compensated(r):
         return f"acc{j}"
     total = [f"(isfinite({p}_c) ? {p} + {p}_c : {p})" for p in ([f"acc{j}", f"acc{j}i"]
@@ -457,6 +481,8 @@ def _acc_update(r, acc, v):
         return _neumaier(acc, f"creal({v})") + " " + _neumaier(acc + "i", f"cimag({v})")
     if _compensated(r):
         return _neumaier(acc, f"(double){v}")
+    if _scaled(r):
+        return _scaled_update(acc, v)
     if r.combine == "multiply" and r.type in COMPLEX:     # the spec's textbook product
         return f"{acc} = nx_cmul({acc}, (double _Complex){v});"
     if r.combine in ("add", "multiply"):
@@ -521,6 +547,8 @@ class Dialect:
         """The declaration of reduction ``j``'s accumulators."""
         if _compensated(r):
             return "double " + ", ".join(f"{n} = 0" for n in _acc_vars(r, j)) + ";"
+        if _scaled(r):
+            return f"double acc{j} = 1; int64_t acc{j}_e = 0;"
         return f"{_acc_type(r)} acc{j} = {_acc_init(r)};"
 
     def acc_update(self, r, acc, v):
@@ -581,7 +609,7 @@ def render_kernel(kernel, types_of, threads=1, dialect=C_DIALECT) -> str:
         simd = [f"{ind}#pragma omp {head} reduction({'+' if r.combine == 'add' else '*'}:"
                 + ", ".join(_acc_vars(r, j)) + ")"
                 for j, r in enumerate(kernel.accs)
-                if r.combine in ("add", "multiply") and not _compensated(r)
+                if r.combine in ("add", "multiply") and not _compensated(r) and not _scaled(r)
                 and not (r.combine == "multiply" and r.type in COMPLEX)]
         if simd and inner_flat and len(kernel.accs) == 1 and open_r is not None and not no_omp:
             lines += simd

@@ -45,7 +45,7 @@ def splits(kernel) -> bool:
     return (bool(kernel.accs) and math.prod(kernel.inner) >= MIN_INNER
             and math.prod(kernel.outer) <= MAX_OUTER
             and all(r.combine in ("add", "multiply", "max", "min") and r.type not in _c.COMPLEX
-                    and r.type not in _c.PACKED for r in kernel.accs))
+                    and r.type not in _c.PACKED and not _c._scaled(r) for r in kernel.accs))
 
 
 def _parts(r, j):

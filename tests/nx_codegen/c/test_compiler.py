@@ -331,3 +331,26 @@ def test_arguments_unlike_the_compiled_parameters_are_refused():
         with pytest.raises(ArgumentError, match=message):
             run(args)
     assert run([nx.tensor([1.0, 2.0, 3.0, 4.0])])[0].to_list() == [4.0, 7.0, 10.0, 13.0]
+
+
+PRODUCT_CASES = [
+    ("f64", [2.0 ** 1000, 2.0 ** 1000, 2.0 ** -1000]),
+    ("f64", [2.0 ** -1000, 2.0 ** 1000, 2.0 ** 1000]),
+    ("f64", [1.0715086071862673e+301, 1.0715086071862673e+301, 9.332636185032189e-302]),
+    ("f64", [5e-324, 2.0 ** 1023, 2.0]),
+    ("f64", [2.0 ** 1000] * 3 + [2.0 ** -1000] * 3 + [1.5] * 300),
+    ("f32", [3e38] * 10 + [1e-38] * 10),
+    ("bf16", [1e38] * 10 + [1e-38] * 10),
+    ("f64", [0.0, float("inf")]), ("f64", [-0.0, 2.0]), ("f64", [float("nan"), 0.0]),
+]
+
+
+@pytest.mark.parametrize("t,values", PRODUCT_CASES)
+def test_float_products_never_overflow_or_underflow_midway(t, values):
+    """The spec keeps a product's exponent apart: an intermediate product out
+    of range does not decide the result, whatever the order of the factors."""
+    x = nx.tensor(values, type=t)
+    got = nx.jit(lambda x: (nx.product(x), nx.product(nx.reshape(x, (1, "auto")), axes=[1])),
+                 compiler=nx_codegen.C)(x)
+    want = nx.product(x).to_list()
+    assert [str(got[0].to_list()), str(got[1].to_list())] == [str(want), str([want])]
