@@ -8,8 +8,9 @@ import nx_codegen
 import nx_ref as nx
 from nx_codegen.opencl.backend import DeviceArray
 from spec.errors import ArgumentError
+from tests.nx_codegen.opencl import DEVICE
 
-B = nx_codegen.OpenCLBackend(device="pocl:0")
+B = nx_codegen.OpenCLBackend(device=DEVICE)
 
 
 def test_eager_ops_stay_on_the_device():
@@ -26,7 +27,7 @@ def test_eager_ops_stay_on_the_device():
 
 
 def test_jit_outputs_are_device_tensors_and_device_inputs_are_used_in_place():
-    f = nx.jit(lambda x: nx.exp(x) / nx.sum(nx.exp(x)), compiler=nx_codegen.OpenCL(device="pocl:0"))
+    f = nx.jit(lambda x: nx.exp(x) / nx.sum(nx.exp(x)), compiler=nx_codegen.OpenCL(device=DEVICE))
     x = nx.tensor([0.0, 1.0, 2.0], backend=B)
     y = f(x)
     assert isinstance(y.data, DeviceArray)
@@ -40,7 +41,7 @@ def test_a_tensor_from_another_device_is_refused_before_any_launch():
     t = nx.tensor([1.0, 2.0], backend=B)
     stray = DeviceArray(t.data.buffer, t.data.shape, t.data.dtype, Elsewhere())
     with pytest.raises(ArgumentError, match="another device.*backend_transfer"):
-        nx.jit(lambda x: x + 1, compiler=nx_codegen.OpenCL(device="pocl:0"))(
+        nx.jit(lambda x: x + 1, compiler=nx_codegen.OpenCL(device=DEVICE))(
             nx.Tensor.from_spec(t.spec, stray, B))
 
 
@@ -83,12 +84,12 @@ def test_check_types_names_the_device_and_the_type():
 
 def test_a_type_the_device_cannot_run_is_refused_before_any_launch(launches, monkeypatch):
     from nx_codegen.c.backend import CBackend
-    cl = nx_codegen.OpenCL(device="pocl:0")
+    cl = nx_codegen.OpenCL(device=DEVICE)
     cl._device = _FakeDevice()
     with pytest.raises(ArgumentError, match="'Tiny GPU' cannot run type f64"):
         nx.jit(lambda x: nx.exp(x) * 2, compiler=cl)(nx.tensor([1.0, 2.0], type="f64"))
     # the eager path: a backend whose device turns out to lack fp64
-    b = nx_codegen.OpenCLBackend(device="pocl:0")
+    b = nx_codegen.OpenCLBackend(device=DEVICE)
     t = nx.tensor([1.0, 2.0], type="f64", backend=b)
     monkeypatch.setattr(CBackend, "_cache", {})       # no executable compiled for PoCL is reused
     b._compiler._device = _FakeDevice()
@@ -126,7 +127,7 @@ def test_arguments_unlike_the_compiled_parameters_are_refused_before_any_launch(
     """A compiled program called directly (as the eager backend and jit do)
     with a tensor of another shape or type would read past its buffer."""
     from nx_ref.defn.expr import trace
-    run = nx_codegen.OpenCL(device="pocl:0").compile(
+    run = nx_codegen.OpenCL(device=DEVICE).compile(
         trace(lambda x: x * 3 + 1, [nx.template((4,), "f32")]))
     for args, message in [([nx.tensor([1.0, 2.0], backend=B)], r"argument 0 is f32\[2\].*f32\[4\]"),
                           ([nx.tensor([1, 2, 3, 4])], r"argument 0 is s32\[4\].*f32\[4\]"),

@@ -18,8 +18,9 @@ from nx_codegen.lower import lower
 from nx_codegen.opencl import render
 from nx_codegen.opencl.compiler import devices
 from tests.support import assert_close, scalar_values
+from tests.nx_codegen.opencl import DEVICE
 
-POCL = nx_codegen.OpenCL(device="pocl:0")
+POCL = nx_codegen.OpenCL(device=DEVICE)
 N = 7
 
 
@@ -209,7 +210,7 @@ def test_casts_between_byte_aligned_and_small_or_packed_types():
 
 
 def test_outputs_reuse_the_buffers_of_dropped_results_only():
-    f = nx.jit(lambda x: x + 1, compiler=nx_codegen.OpenCL(device="pocl:0"))
+    f = nx.jit(lambda x: x + 1, compiler=nx_codegen.OpenCL(device=DEVICE))
     x = nx.tensor([1.0, 2.0])
     kept = [f(x) for _ in range(3)]           # all alive: three distinct buffers
     assert len({id(t.data.buffer) for t in kept}) == 3
@@ -230,7 +231,7 @@ def test_a_launch_sets_only_the_arguments_that_changed(monkeypatch):
         original(self, queue, device, buffers, events)
         calls.append((before, [list(b) for b in state[1]]))
     monkeypatch.setattr(compiler._Launches, "__call__", spy)
-    f = nx.jit(lambda x: x * 2, compiler=nx_codegen.OpenCL(device="pocl:0"))
+    f = nx.jit(lambda x: x * 2, compiler=nx_codegen.OpenCL(device=DEVICE))
     a, b = nx.tensor([1.0]), nx.tensor([2.0])
     assert f(a).to_list() == [2.0] and f(b).to_list() == [4.0]
     first, second = calls

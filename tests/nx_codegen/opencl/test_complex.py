@@ -18,8 +18,9 @@ from nx_codegen import ir
 from nx_codegen.lower import lower
 from nx_codegen.opencl import complex as cx, reduce, render
 from tests.support import assert_close, scalar_values
+from tests.nx_codegen.opencl import DEVICE
 
-POCL = nx_codegen.OpenCL(device="pocl:0")
+POCL = nx_codegen.OpenCL(device=DEVICE)
 COMPLEX = ("c64", "c128")
 INF, NAN = math.inf, math.nan
 PARTS = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 1e300, -1e-310, 1e-5]

@@ -15,9 +15,10 @@ from conformance.compilers import PROGRAMS
 from conformance.load import load
 from conformance.run import SMOKE_TYPES, run
 from nx_codegen.opencl.compiler import device_types
+from tests.nx_codegen.opencl import DEVICE
 
-B = nx_codegen.OpenCLBackend(device="pocl:0")
-POCL = nx_codegen.OpenCL(device="pocl:0")
+B = nx_codegen.OpenCLBackend(device=DEVICE)
+POCL = nx_codegen.OpenCL(device=DEVICE)
 
 # one or two ops of each family the device computes: element-wise (with the
 # prelude's conversions), creation, reductions, scans, contraction, indexing,

@@ -35,8 +35,9 @@ from tests.nx_codegen.c.test_kernels_conv import (
     _tensor,
 )
 from tests.support import assert_close
+from tests.nx_codegen.opencl import DEVICE
 
-POCL = nx_codegen.OpenCL(device="pocl:0")
+POCL = nx_codegen.OpenCL(device=DEVICE)
 DOT_TOLERANCE = registry.get("dot").tolerance
 # operand type pairs: the C kernel's, and the narrow floats only this kernel computes
 PAIRS = [("f32", "f32"), ("f64", "f64"), ("f32", "f64"), ("s32", "f32"), ("u64", "f32"),

@@ -24,8 +24,9 @@ from nx_codegen.lower import lower
 from nx_codegen.opencl import compiler, externs, kernels_index
 from nx_codegen.opencl.render import OpenCLTarget
 from tests.support import assert_close, scalar_values
+from tests.nx_codegen.opencl import DEVICE
 
-POCL = nx_codegen.OpenCL(device="pocl:0")
+POCL = nx_codegen.OpenCL(device=DEVICE)
 TYPES = sorted(c_kernels.REAL)
 
 
@@ -318,7 +319,7 @@ def test_kernels_clamp_indices_even_without_their_check(monkeypatch):
 
 
 def test_the_eager_backend_runs_the_kernels():
-    b = nx_codegen.OpenCLBackend(device="pocl:0")
+    b = nx_codegen.OpenCLBackend(device=DEVICE)
     x, i = nx.tensor([[1.5, -2.0], [3.0, 4.0]]), nx.tensor([[1], [0], [1]])
     u = nx.tensor([[1.0, 1.0], [2.0, 2.0], [4.0, 4.0]])
     dx, di, du = (nx.backend_transfer(t, b) for t in (x, i, u))

@@ -26,8 +26,9 @@ from spec import registry
 from tests.nx_codegen.c.test_kernels_scan import (CASES as C_CASES, EDGES, SCANS, SHAPE,
                                                   SOURCE_SHAPES, _same, _scan_graph, _tensor)
 from tests.support import assert_close
+from tests.nx_codegen.opencl import DEVICE
 
-POCL = nx_codegen.OpenCL(device="pocl:0")
+POCL = nx_codegen.OpenCL(device=DEVICE)
 TYPES = list(kernels_scan.TYPES)
 
 # cases of this target's own paths, (label, op, function of (x, a, b)), run

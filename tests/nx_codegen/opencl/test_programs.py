@@ -14,9 +14,10 @@ from nx_codegen import ir
 from nx_codegen.lower import lower
 from nx_codegen.opencl import render
 from tests.support import assert_close
+from tests.nx_codegen.opencl import DEVICE
 
-POCL = nx_codegen.OpenCL(device="pocl:0")
-B = nx_codegen.OpenCLBackend(device="pocl:0")
+POCL = nx_codegen.OpenCL(device=DEVICE)
+B = nx_codegen.OpenCLBackend(device=DEVICE)
 
 
 def _on_device(t):
