@@ -62,7 +62,7 @@ def devices_table() -> str:
     """
     lines = ["| name | device | types |", "|---|---|---|"]
     for name, device in devices():
-        kinds = device_types(device)
+        kinds = device_types(device) or ["(none: this version needs cl_khr_fp64)"]
         lines.append(f"| {name} | {device.name.strip()} | {', '.join(kinds)} |")
     return "\n".join(lines)
 
@@ -392,12 +392,11 @@ class _Launches:
 
 def device_types(device) -> list:
     """The types whose kernels ``device`` runs: every kernel type with
-    ``cl_khr_fp64``; without it only the integer types, since f64 and c128
-    need it and this version computes the math of f32, the small floats and
-    c64 in double, rounded once (as the spec's tolerances assume)."""
-    if "cl_khr_fp64" in device.extensions:
-        return list(render.TYPES)
-    return [t for t in render.TYPES if t[0] in "su"]
+    ``cl_khr_fp64``, none without it: f64 and c128 need it, this version
+    computes the math of f32, the small floats and c64 in double, rounded
+    once (as the spec's tolerances assume), and every program's helpers
+    include double functions."""
+    return list(render.TYPES) if "cl_khr_fp64" in device.extensions else []
 
 
 def check_types(device, used):
@@ -408,7 +407,7 @@ def check_types(device, used):
     for t in sorted(used):
         if t in render.TYPES and t not in allowed:
             why = "the type needs" if t in ("f64", "c128") else \
-                f"this version needs to compute {t} in double"
+                f"this version's kernels need for {t} (they compute in double)"
             raise ArgumentError(f"nx_codegen.OpenCL: device {device.name.strip()!r} cannot run "
                                 f"type {t}: it has no cl_khr_fp64, which {why}")
 
