@@ -155,8 +155,12 @@ static inline double _Complex nx_csqrt(double _Complex z) {
   return x >= 0 ? __builtin_complex(s, copysign(d, y)) : __builtin_complex(d, copysign(s, y));
 }
 static inline double _Complex nx_clog(double _Complex z) {
-  /* the principal logarithm; log|z| through log1p where |z| is near 1, scaled
-     where |z| would overflow or be subnormal (the caller rules out zero) */
+  /* the principal logarithm by the steps of CPython's cmath.log, which the
+     reference's atan2 calls: log|z| through log1p where |z| is near 1, scaled
+     where |z| would overflow or be subnormal (the caller rules out zero). The
+     rounded (am - 1)(am + 1) + an^2 loses digits where |z|^2 is near 1, as
+     cmath's does, so that atan2's imaginary part rounds as the reference's;
+     nx.log itself renders as libm's clog, accurate there */
   const double x = creal(z), y = cimag(z);
   if (!isfinite(x) || !isfinite(y)) return clog(z);
   const double ax = fabs(x), ay = fabs(y);

@@ -187,6 +187,35 @@ def test_pinned_results():
     assert [t.to_binary() for t in g(x)] == [nx.tensor(w).to_binary() for w in want]
 
 
+
+def _near_unit_circle(t):
+    """Points where ``|z|^2 - 1`` cancels: exact circle points, and
+    ``(cos a, sin a)`` scaled by ``1 +- k eps`` of the part type, around the circle."""
+    eps = types.epsilon(types.to_real(types.normalize(t)))
+    points = [complex(0.6, 0.8), complex(-0.8, 0.6), complex(0.6, -0.8), complex(1.0, 1e-8),
+              complex(-1.0, 1e-8), complex(1e-8, -1.0), complex(1.0, 0.0), complex(0.0, -1.0)]
+    for j in range(24):
+        a = 2 * math.pi * j / 24 + 0.1
+        points += [complex(r * math.cos(a), r * math.sin(a))
+                   for k in (0, 1, 2, 3, 64, 4096) for r in (1 + k * eps, 1 - k * eps)]
+    return points
+
+
+@pytest.mark.parametrize("t", COMPLEX)
+def test_complex_logarithms_near_the_unit_circle(t):
+    """``log z`` and ``log1p(z - 1)`` where ``|z|`` is near 1: the real part
+    ``log|z|`` cancels there, and the reference computes ``|z|^2 - 1`` exactly;
+    the C results stay within the spec's tolerance (the formula of CPython's
+    ``cmath.log`` loses every digit of the real part on some of these)."""
+    z = nx.tensor(_near_unit_circle(t), type=t)
+    w = nx.subtract(z, 1)
+
+    def logs(z, w):
+        return nx.log(z), nx.log1p(w)
+    got = nx.jit(logs, compiler=nx_codegen.C)(z, w)
+    _check(["log", "log1p"], got, logs(z, w), f"near |z| = 1 in {t}")
+
+
 @pytest.mark.parametrize("t", ["bf16", "f16"])
 def test_rounding_every_value_of_a_16_bit_float(t):
     """floor, ceil, round and sign on every bf16 (f32's exponent range: huge
