@@ -10,7 +10,9 @@ overrides it): ``smoke`` 2, ``standard`` 10, ``exhaustive`` 100; unless types ar
 given, ``smoke`` checks :data:`SMOKE_TYPES` (one or two of each kind), the others
 all twenty. With ``jobs > 1``
 the ops are shared out between that many forked worker processes (where the
-platform forks; otherwise they run in this process).
+platform forks and this process runs one thread: a process whose libraries
+started threads, such as an OpenCL runtime's, cannot be forked safely, so its
+ops run here).
 
 >>> import nx_ref as nx
 >>> report = run(nx.ReferenceBackend(), ops=["add"], types=["f32"], tier="smoke")
@@ -122,10 +124,19 @@ def _work(name):
     return check_op(_WORK["ctx"], _WORK["kinds"], registry.get(name))
 
 
+def _os_threads() -> int:
+    """The threads of this process (1 where the platform does not say)."""
+    import os
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
+
+
 def _results(ctx, kinds, todo, jobs):
     """(op, results) for each op in order, computed here or by forked workers."""
     import multiprocessing
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods() or _os_threads() > 1:
         for op in todo:
             yield op, check_op(ctx, kinds, op)
         return

@@ -128,6 +128,28 @@ def test_forked_workers_give_the_same_cells():
         [(r.op, r.type, r.check, r.status) for r in two.results]
 
 
+def test_a_process_running_threads_is_not_forked(monkeypatch):
+    """Forking a process whose libraries run threads (an OpenCL runtime's) can
+    hang the children: its ops run in this process instead."""
+    import multiprocessing
+    import threading
+    from conformance import run as run_module
+
+    def no_fork(*args):
+        raise AssertionError("forked a process that runs threads")
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert run_module._os_threads() > 1
+        report = run(nx.ReferenceBackend(), ops=["negate"], types=["s8"], tier="smoke", jobs=2)
+    finally:
+        stop.set()
+        worker.join()
+    assert report.results and not report.failed
+
+
 def test_a_compiler_runs_each_call_through_jit():
     compiled = []
 
