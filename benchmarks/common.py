@@ -408,21 +408,27 @@ def nx_candidate(name, fn, backend, note=""):
                      result=lambda t: t.to_numpy(), note=note)
 
 
-def jax_candidate(name, fn, note=""):
-    """A JAX row on the CPU: ``jax.jit`` of ``fn(jnp, *arrays)``, inputs already on
-    the device, waiting for the result in each call. f64 inputs turn on x64."""
+def jax_candidate(name, fn, note="", platform="cpu"):
+    """A JAX row on ``platform`` (``"cpu"``, or ``"gpu"`` where JAX has a GPU
+    backend): ``jax.jit`` of ``fn(jnp, *arrays)``, inputs already on the
+    device, waiting for the result in each call. f64 inputs turn on x64. A
+    GPU row must be set up before any CPU row, which limits JAX to the CPU."""
     def setup(inputs):
-        os.environ.setdefault("JAX_PLATFORMS", "cpu")
+        if platform == "cpu":
+            os.environ.setdefault("JAX_PLATFORMS", "cpu")
         try:
             import jax
             import jax.numpy as jnp
         except ImportError as e:
             raise Unavailable(f"cannot import {e.name} (pip install 'jax[cpu]' adds this row)") from None
+        try:
+            device = jax.devices(platform)[0]
+        except RuntimeError as e:
+            raise Unavailable(f"JAX has no {platform} device ({str(e).splitlines()[0][:80]})") from None
         if any(a.dtype == np.float64 for a in inputs):
             jax.config.update("jax_enable_x64", True)
-        cpu = jax.devices("cpu")[0]
         compiled = jax.jit(lambda *xs: fn(jnp, *xs))
-        return compiled, [jax.device_put(a, cpu) for a in inputs]
+        return compiled, [jax.device_put(a, device) for a in inputs]
 
     return Candidate(name, setup=setup,
                      run=lambda state: state[0](*state[1]).block_until_ready(),

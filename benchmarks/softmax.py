@@ -179,6 +179,7 @@ def _candidates():
         _c_candidate(),
         *_opencl_candidates(),
         numpy_candidate("numpy", xp_softmax),
+        jax_candidate("jax.jit (gpu)", xp_softmax, platform="gpu"),
         jax_candidate("jax.jit (cpu)", xp_softmax),
     ]
 
