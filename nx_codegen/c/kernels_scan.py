@@ -216,7 +216,10 @@ def _fsum_helpers(name):
 
 # -- argmax, argmin, all, any ---------------------------------------------------------
 
-def _render_arg(name, node, types_of):
+def arg_parts(node):
+    """``(shape, reduced axes, pre, inner, post)`` of ``argmax``/``argmin``: the
+    per-group statements, shared with the OpenCL kernel (the first NaN of a
+    group wins for floats; ties go by ``tie_break``)."""
     x = node.args[0]
     t, ot = str(x.out.type), str(node.out.type)
     shape = tuple(x.out.shape)
@@ -228,14 +231,21 @@ def _render_arg(name, node, types_of):
     pre = ["int64_t k = 0, best_i = 0;", "int found = 0, nan = 0;", f"{c} best = 0;"]
     inner = ["if (!nan) {",
              f"  const {c} v = {_load('in0', 'at', t)};",
-             "  if (v != v) { best_i = k; nan = 1; }",      # the first NaN wins (floats)
+             "  if (v != v) { best_i = k; nan = 1; }" if t in _FLOATS else "  if (0) {}",
              f"  else if (!found || v {cmp} best) {{ best = v; best_i = k; found = 1; }}",
              "}", "k++;"]
     post = [_store_index("out0", "g", ot, "best_i")]
+    return shape, reduced, pre, inner, post
+
+
+def _render_arg(name, node, types_of):
+    shape, reduced, pre, inner, post = arg_parts(node)
     return _function(name, node, _grouped(shape, reduced, pre, inner, post))
 
 
-def _render_all_any(name, node, types_of):
+def all_any_parts(node):
+    """``(shape, reduced axes, pre, inner, post)`` of ``all``/``any`` (NaN is
+    non-zero, -0.0 is zero), shared with the OpenCL kernel."""
     x = node.args[0]
     t = str(x.out.type)
     shape = tuple(x.out.shape)
@@ -243,9 +253,12 @@ def _render_all_any(name, node, types_of):
     reduced = list(range(len(shape))) if axes is None else sorted(axes)
     every = node.op == "all"
     pre = [f"uint8_t acc = {1 if every else 0};"]
-    # NaN is non-zero; -0.0 is zero
     inner = [f"acc {'&' if every else '|'}= (uint8_t)({_load('in0', 'at', t)} != 0);"]
-    post = ["out0[g] = acc;"]
+    return shape, reduced, pre, inner, ["out0[g] = acc;"]
+
+
+def _render_all_any(name, node, types_of):
+    shape, reduced, pre, inner, post = all_any_parts(node)
     return _function(name, node, _grouped(shape, reduced, pre, inner, post))
 
 

@@ -118,35 +118,12 @@ def _grouped(name, node, shape, reduced, pre, inner, post):
 
 def render_arg(name, node, types_of=None):
     """``argmax``/``argmin``: one work-item per output element."""
-    x = node.args[0]
-    t, ot = str(x.out.type), str(node.out.type)
-    shape = tuple(x.out.shape)
-    axis = node.opts.get("axis")
-    reduced = list(range(len(shape))) if axis is None else [axis]
-    high = node.opts.get("tie_break", "low") == "high"
-    cmp = {"argmax": ">", "argmin": "<"}[node.op] + ("=" if high else "")
-    c = _cs._compute(t)
-    pre = ["int64_t k = 0, best_i = 0;", "int found = 0, nan = 0;", f"{c} best = 0;"]
-    inner = ["if (!nan) {",
-             f"  const {c} v = {_load('in0', 'at', t)};",
-             "  if (v != v) { best_i = k; nan = 1; }" if t in _FLOATS else "  if (0) {}",
-             f"  else if (!found || v {cmp} best) {{ best = v; best_i = k; found = 1; }}",
-             "}", "k++;"]
-    post = [_store_index("out0", "g", ot, "best_i")]     # the first NaN wins (floats)
-    return _grouped(name, node, shape, reduced, pre, inner, post)
+    return _grouped(name, node, *_cs.arg_parts(node))
 
 
 def render_all_any(name, node, types_of=None):
     """``all``/``any``: one work-item per output element."""
-    x = node.args[0]
-    t = str(x.out.type)
-    shape = tuple(x.out.shape)
-    axes = node.opts.get("axes")
-    reduced = list(range(len(shape))) if axes is None else sorted(axes)
-    every = node.op == "all"
-    pre = [f"uint8_t acc = {1 if every else 0};"]
-    inner = [f"acc {'&' if every else '|'}= (uint8_t)({_load('in0', 'at', t)} != 0);"]
-    return _grouped(name, node, shape, reduced, pre, inner, ["out0[g] = acc;"])
+    return _grouped(name, node, *_cs.all_any_parts(node))
 
 
 # -- sort and argsort --------------------------------------------------------------------
