@@ -11,9 +11,11 @@ the dialect's ``ctype``/``const``/``cast``/``acc_*`` hooks render them). A
 reduction to many outputs runs one work-item per output; a long reduction to
 few outputs runs as a work-group reduction (:mod:`nx_codegen.opencl.reduce`),
 except complex sums and products, which keep one work-item per output (a
-compensated c128 sum, a c64 one in double). f32 math
-functions and f32 sums compute in double, so the device must have
-``cl_khr_fp64``; f32 division and square roots are correctly rounded
+compensated c128 sum, a c64 one in double), and float products (their
+exponent kept apart). f32 ``exp``, ``tanh`` and ``sigmoid`` are the C target's
+branch-free versions (:func:`vmath_source`), the other f32 math functions
+and f32 sums compute in double, so the device must have ``cl_khr_fp64``; f32
+division and square roots are correctly rounded
 (``-cl-fp32-correctly-rounded-divide-sqrt``).
 
 >>> import nx_ref as nx
@@ -26,7 +28,7 @@ __kernel void k0(__global const float *restrict b0, __global float *restrict b1)
   if (o < 8) {
     const int64_t o0 = o;
     const float t0 = b0[o];
-    const float t1 = (float)exp((double)t0);
+    const float t1 = nx_exp_f32(t0);
     const float t2 = (float)(t1 * 2.0f);
     b1[o] = t2;
   }
@@ -187,6 +189,9 @@ class OpenCLDialect(_c.Dialect):
         return opening, [f"{indent}}}"], ind
 
     def elem(self, op, args, compute, out):
+        if (op, compute) in _VMATH:      # the C target's branch-free versions (see vmath_source)
+            from nx_codegen.c import vmath
+            return vmath.rule(op, args, compute)
         if compute in complex_.COMPLEX or out in complex_.COMPLEX:
             return complex_.elem(op, args, compute, out)
         c = _c.CTYPES[compute]
@@ -247,6 +252,27 @@ class OpenCLTarget:
         return externs.supports(node)
 
 
+# the C target's table-free f32 functions (nx_codegen.c.vmath: within the spec's
+# ULPs, bit for bit the C kernels' results): float arithmetic and fma instead of
+# libm's double versions; the table-driven ones (f64 exp and log, f32 log) keep
+# the device's double functions, since table lookups at divergent indices
+# serialise on GPUs
+_VMATH = {("exp", "f32"), ("tanh", "f32"), ("sigmoid", "f32")}
+
+
+def vmath_source() -> str:
+    """The C target's vectorisable exp, log, tanh and sigmoid
+    (:mod:`nx_codegen.c.vmath`, within the spec's ULPs) as OpenCL C: tables in
+    the ``__constant`` space, ``fma`` for ``fmaf`` (both correctly rounded).
+
+    >>> src = vmath_source()
+    >>> "__constant double nx_exp2_hi[128]" in src and "fmaf(" not in src
+    True
+    """
+    from nx_codegen.c import vmath
+    return vmath.SOURCE.replace("static const double", "__constant double").replace("fmaf(", "fma(")
+
+
 def render_program(program) -> str:
     """The OpenCL C source of every kernel of ``program``."""
     from nx_codegen.opencl import reduce
@@ -267,4 +293,6 @@ def render_program(program) -> str:
     if used & set(complex_.COMPLEX):
         prelude += complex_.SOURCE
     from nx_codegen.opencl import elementwise
+    if any("nx_exp_f32(" in p or "nx_tanh_f32(" in p or "nx_sigmoid_f32(" in p for p in parts):
+        prelude += vmath_source()
     return HEADER + prelude + elementwise.SOURCE + "\n" + "\n\n".join(parts) + "\n"
