@@ -274,22 +274,32 @@ def _packed_function(name, g):
     return "\n".join(lines)
 
 
-def _direct_function(name, g):
-    """One sum per output element over the operands in place (no allocation)."""
-    jvars, kvars = _vars("j", g.n), _vars("k", g.n)
-    out_batch, per_group = g.out_shape[0], g.ks[0] // g.groups
-    nin = f"bi + o / {per_group} * {out_batch}" if g.batch_groups > 1 else "bi"
+def taps(g, jvars, kvars):
+    """The direct plan's view of one tap (shared with the OpenCL kernel):
+    ``(group, inner, src, wsrc)``. ``group`` declares ``nin`` (the input batch
+    row) and ``c0`` (the first input feature of output feature ``o``'s group);
+    ``inner`` sets ``ok`` (the tap lands on an input element, not on padding or
+    between dilated elements); ``src`` and ``wsrc`` are the offsets of that
+    input element (feature ``c0 + c``) and of the kernel weight."""
+    per_group = g.ks[0] // g.groups
+    nin = f"bi + o / {per_group} * {g.out_shape[0]}" if g.batch_groups > 1 else "bi"
     c0 = "0" if g.batch_groups > 1 else f"o / {per_group} * {g.ks[1]}"
-    body = [f"const int64_t nin = {nin}, c0 = {c0};", "double acc = 0.0;",
-            f"for (int64_t c = 0; c < {g.ks[1]}; c++) {{"]
     inner, terms = ["int ok = 1;"], []
     for a, (j, k) in enumerate(zip(jvars, kvars)):
         lo, d = g.padding[a][0], g.input_dilation[a]
-        inner += [f"const int64_t q{a} = {j} * {g.strides[a]} + {k} * {g.kernel_dilation[a]} - {lo};",
+        inner += [f"const int64_t q{a} = {j} * {g.strides[a]} + {k} * {g.kernel_dilation[a]} - ({lo});",
                   f"ok = ok && q{a} >= 0 && q{a} % {d} == 0 && q{a} / {d} < {g.xs[2 + a]};"]
         terms.append(f"q{a} / {d}")
     src = _ix._linear(["nin", "(c0 + c)"] + terms, g.x_strides)
     wsrc = _ix._linear(["o", "c"] + kvars, g.k_strides)
+    return f"const int64_t nin = {nin}, c0 = {c0};", inner, src, wsrc
+
+
+def _direct_function(name, g):
+    """One sum per output element over the operands in place (no allocation)."""
+    jvars, kvars = _vars("j", g.n), _vars("k", g.n)
+    group, inner, src, wsrc = taps(g, jvars, kvars)
+    body = [group, "double acc = 0.0;", f"for (int64_t c = 0; c < {g.ks[1]}; c++) {{"]
     inner += [f"const double v = ok ? {_value('x', g.tx, src, g.to)} : 0.0;",
               f"acc += v * {_value('w', g.tk, wsrc, g.to)};"]
     body += _nest_named(kvars, g.ks[2:], inner) + ["}"]

@@ -298,6 +298,16 @@ def _sort_helpers(name, c, before):
     ]
 
 
+def sort_before(node) -> str:
+    """The C condition "key ``a`` sorts before key ``b``" of a sort or argsort
+    (shared with OpenCL): NaN above everything, so last ascending and first
+    descending; ``-0.0`` and ``0.0`` equal (the merge keeps equal keys in order)."""
+    floating = str(node.args[0].out.type) in _FLOATS
+    if node.opts["direction"] == "desc":
+        return "a > b" + (" || (a != a && b == b)" if floating else "")
+    return "a < b" + (" || (b != b && a == a)" if floating else "")
+
+
 def _render_sort(name, node, types_of):
     """A stable bottom-up merge sort of each row's (key, index) pairs (insertion
     sort on runs of 16 first), keys loaded into the compute type."""
@@ -307,12 +317,7 @@ def _render_sort(name, node, types_of):
     axis = node.opts["axis"]
     n = shape[axis]
     outer, inner = math.prod(shape[:axis]), math.prod(shape[axis + 1:])
-    desc = node.opts["direction"] == "desc"
-    floating = t in _FLOATS
-    if desc:
-        before = "a > b" + (" || (a != a && b == b)" if floating else "")
-    else:
-        before = "a < b" + (" || (b != b && a == a)" if floating else "")
+    before = sort_before(node)
     if node.op == "sort":
         write = f"out0[base + k * {inner}] = in0[base + order[k].i * {inner}];"     # bit for bit
     else:

@@ -287,19 +287,8 @@ def render_conv(name, node, types_of=None) -> externs.Kernels:
     jvars, kvars = _cconv._vars("j", g.n), _cconv._vars("k", g.n)
     names, st = ["bi", "o"] + jvars, _strides(g.out_shape)
     body = [f"const int64_t {v} = u / {s} % {d};" for v, s, d in zip(names, st, g.out_shape)]
-    per_group = g.ks[0] // g.groups
-    nin = f"bi + o / {per_group} * {g.out_shape[0]}" if g.batch_groups > 1 else "bi"
-    c0 = "0" if g.batch_groups > 1 else f"o / {per_group} * {g.ks[1]}"
-    body += [f"const int64_t nin = {nin}, c0 = {c0};", "double acc = 0.0, cmp = 0.0;",
-             f"for (int64_t c = 0; c < {g.ks[1]}; c++) {{"]
-    inner, terms = ["int ok = 1;"], []
-    for a, (j, kv) in enumerate(zip(jvars, kvars)):
-        lo, d = g.padding[a][0], g.input_dilation[a]
-        inner += [f"const int64_t q{a} = {j} * {g.strides[a]} + {kv} * {g.kernel_dilation[a]} - ({lo});",
-                  f"ok = ok && q{a} >= 0 && q{a} % {d} == 0 && q{a} / {d} < {g.xs[2 + a]};"]
-        terms.append(f"q{a} / {d}")
-    src = _ix._linear(["nin", "(c0 + c)"] + terms, g.x_strides)
-    wsrc = _ix._linear(["o", "c"] + kvars, g.k_strides)
+    group, inner, src, wsrc = _cconv.taps(g, jvars, kvars)
+    body += [group, "double acc = 0.0, cmp = 0.0;", f"for (int64_t c = 0; c < {g.ks[1]}; c++) {{"]
     w = _cconv._value("in1", g.tk, wsrc, g.to)
     inner += [f"const double v = ok ? {_cconv._value('in0', g.tx, src, g.to)} : 0.0;",
               f"nx_dot2(&acc, &cmp, v, {w});" if _compensated(g.to) else f"acc += v * {w};"]

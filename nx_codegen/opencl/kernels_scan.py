@@ -175,11 +175,7 @@ def render_sort(name, node, types_of=None):
     n = shape[axis]
     outer, inner = math.prod(shape[:axis]), math.prod(shape[axis + 1:])
     rows = outer * inner if n else 0
-    floating = t in _FLOATS
-    if node.opts["direction"] == "desc":
-        before = "a > b" + (" || (a != a && b == b)" if floating else "")
-    else:
-        before = "a < b" + (" || (b != b && a == a)" if floating else "")
+    before = _cs.sort_before(node)
     if node.op == "sort":
         write = f"out0[base + k * {inner}] = in0[base + ix[k] * {inner}];"     # bit for bit
     else:

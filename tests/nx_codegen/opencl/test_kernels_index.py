@@ -15,7 +15,6 @@ from hypothesis import given, settings, strategies as st
 
 import nx_ref as nx
 import nx_codegen
-from spec import types
 from spec.errors import ArgumentError
 from nx_ref.defn.expr import trace
 from nx_codegen import ir
@@ -23,17 +22,14 @@ from nx_codegen.c import kernels_index as c_kernels
 from nx_codegen.lower import lower
 from nx_codegen.opencl import compiler, externs, kernels_index
 from nx_codegen.opencl.render import OpenCLTarget
-from tests.support import assert_close, scalar_values
+from tests.support import scalar_values
 from tests.nx_codegen.opencl import DEVICE
+# the helpers the C kernels' tests use as they are
+from tests.nx_codegen.c.test_kernels_index import (INDEX_TYPE, _is_index, _same,
+                                                   _starts, _tensor)
 
 POCL = nx_codegen.OpenCL(device=DEVICE)
 TYPES = sorted(c_kernels.REAL)
-
-
-def _tensor(vals, t, shape):
-    if not math.prod(shape):
-        return nx.broadcast(nx.tensor(0, type=t), shape)
-    return nx.reshape(nx.tensor(vals, type=t), shape)
 
 
 # (name, op, function, inputs): each input is (shape, kind), the kind being "t" (the
@@ -88,11 +84,6 @@ CASES = [
      [((2, 4), "t"), ((5, 1), (1,)), ((5, 1), "t")]),
 ]
 # index tensors: the types vary with the op (the starts' types are in the table)
-INDEX_TYPE = {"gather": "s32", "indexed_add": "s64", "indexed_put": "u16"}
-
-
-def _is_index(kind):
-    return isinstance(kind, tuple)
 
 
 # every case runs on these types (each path of the kernels' type-dependent code:
@@ -129,13 +120,6 @@ def _compiled(t):
     return nx.jit(_every_op(_cases(t)), compiler=POCL)
 
 
-def _starts(ty):
-    """Start index values: near the window, and the extremes of the index type."""
-    lo = 0 if ty.startswith("u") else -3
-    extremes = [types.min_finite(types.normalize(ty)), types.max_finite(types.normalize(ty))]
-    return st.one_of(st.integers(lo, 6), st.sampled_from(extremes))
-
-
 def _draw_inputs(data, t):
     """The inputs of every case: data values picked (by a drawn seed) from a drawn
     pool of values of ``t``, which keeps each example's draws small."""
@@ -155,15 +139,6 @@ def _draw_inputs(data, t):
                 vals = [data.draw(_starts(ty))]
             tensors.append(_tensor(vals, ty, shape))
     return tensors
-
-
-def _same(w, g, context):
-    assert g.spec == w.spec, context
-    gv, wv = g.to_flat_list(), w.to_flat_list()
-    assert_close(w.type, gv, wv, context=context)
-    if not w.type.is_integer:       # and the sign of each zero
-        assert [math.copysign(1, v) for v in gv if v == 0] == \
-            [math.copysign(1, v) for v in wv if v == 0], context
 
 
 @pytest.mark.parametrize("t", TYPES)
